@@ -1,0 +1,54 @@
+package io.stagecred.identity;
+
+import io.stagecred.api.DeploymentCredentialSpec;
+import io.stagecred.api.IdentitySpec;
+import java.util.Optional;
+
+/**
+ * Who calls STS for one resource, derived purely from its spec and the operator's settings: a
+ * service account's minted token or the operator's own, optionally chained through a source role.
+ */
+public record IdentityPlan(
+    boolean operatorOwn,
+    String serviceAccountName,
+    String audience,
+    Optional<String> sourceRoleArn,
+    String subject) {
+
+  /**
+   * Plans the identity of a resource in {@code namespace}.
+   *
+   * @param operatorChains whether resources without identity chain through {@code operatorRoleArn}
+   */
+  public static IdentityPlan of(
+      DeploymentCredentialSpec spec,
+      String namespace,
+      String defaultAudience,
+      boolean operatorChains,
+      Optional<String> operatorRoleArn) {
+    IdentitySpec identity = spec.getIdentity();
+    String sa = identity == null ? null : identity.getServiceAccountName();
+    Optional<String> declaredSource =
+        Optional.ofNullable(identity == null ? null : identity.getSourceRoleArn());
+    if (sa != null) {
+      String audience =
+          identity.getAudience() == null ? defaultAudience : identity.getAudience();
+      return new IdentityPlan(
+          false,
+          sa,
+          audience,
+          declaredSource,
+          "system:serviceaccount:" + namespace + ":" + sa);
+    }
+    Optional<String> source =
+        declaredSource.isPresent()
+            ? declaredSource
+            : (operatorChains ? operatorRoleArn : Optional.empty());
+    return new IdentityPlan(true, null, null, source, "the operator's own identity");
+  }
+
+  /** Whether stage roles are reached with a chained AssumeRole. */
+  public boolean chained() {
+    return sourceRoleArn.isPresent();
+  }
+}

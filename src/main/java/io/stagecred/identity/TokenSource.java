@@ -1,0 +1,99 @@
+package io.stagecred.identity;
+
+import io.fabric8.kubernetes.api.model.authentication.TokenRequest;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.stagecred.config.StagecredConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Obtains web-identity tokens: minted for a service account through the TokenRequest API, or read
+ * from the operator's own projected token file (re-read on every call because the kubelet rotates it).
+ */
+@ApplicationScoped
+public class TokenSource {
+
+  private final KubernetesClient client;
+  private final StagecredConfig config;
+
+  public TokenSource(KubernetesClient client, StagecredConfig config) {
+    this.client = client;
+    this.config = config;
+  }
+
+  /** The token for {@code plan}; throws {@link IdentityUnavailableException} with a safe message. */
+  public String token(IdentityPlan plan, String namespace) {
+    return plan.operatorOwn()
+        ? operatorToken()
+        : serviceAccountToken(namespace, plan.serviceAccountName(), plan.audience());
+  }
+
+  private String serviceAccountToken(String namespace, String serviceAccount, String audience) {
+    TokenRequest request =
+        new TokenRequestBuilder()
+            .withNewSpec()
+            .addToAudiences(audience)
+            .withExpirationSeconds(config.tokenRequest().expiration().toSeconds())
+            .endSpec()
+            .build();
+    try {
+      TokenRequest answer =
+          client
+              .serviceAccounts()
+              .inNamespace(namespace)
+              .withName(serviceAccount)
+              .tokenRequest(request);
+      if (answer == null || answer.getStatus() == null || answer.getStatus().getToken() == null) {
+        throw new IdentityUnavailableException(
+            "the TokenRequest API returned no token for service account "
+                + namespace
+                + "/"
+                + serviceAccount);
+      }
+      return answer.getStatus().getToken();
+    } catch (KubernetesClientException e) {
+      String why =
+          switch (e.getCode()) {
+            case 404 -> "it does not exist. Fix: create the service account or correct"
+                + " spec.identity.serviceAccountName";
+            case 403 -> "the operator may not create serviceaccounts/token there. Fix: grant the"
+                + " operator's ClusterRole 'create' on serviceaccounts/token";
+            default -> "the API server answered " + e.getCode();
+          };
+      throw new IdentityUnavailableException(
+          "cannot mint a token for service account " + namespace + "/" + serviceAccount + ": " + why);
+    }
+  }
+
+  private String operatorToken() {
+    Path file =
+        config
+            .operatorIdentity()
+            .tokenFile()
+            .orElseThrow(
+                () ->
+                    new IdentityUnavailableException(
+                        "the operator has no web-identity token: AWS_WEB_IDENTITY_TOKEN_FILE is not"
+                            + " set. Fix: annotate the operator's service account with"
+                            + " eks.amazonaws.com/role-arn (IRSA), or set spec.identity"));
+    try {
+      String token = Files.readString(file, StandardCharsets.UTF_8).trim();
+      if (token.isEmpty()) {
+        throw new IdentityUnavailableException("the operator's token file " + file + " is empty");
+      }
+      return token;
+    } catch (IOException e) {
+      throw new IdentityUnavailableException(
+          "cannot read the operator's token file "
+              + file
+              + " ("
+              + e.getClass().getSimpleName()
+              + "). Fix: check the projected token volume (IRSA) of the operator's pod");
+    }
+  }
+}

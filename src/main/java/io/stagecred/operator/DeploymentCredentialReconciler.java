@@ -1,0 +1,208 @@
+package io.stagecred.operator;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
+import io.stagecred.api.DeploymentCredential;
+import io.stagecred.api.DeploymentCredentialStatus;
+import io.stagecred.api.Reason;
+import io.stagecred.config.StagecredConfig;
+import io.stagecred.identity.IdentityPlan;
+import io.stagecred.identity.OperatorIdentityPolicy;
+import io.stagecred.identity.TokenSource;
+import io.stagecred.stage.SpecValidator;
+import io.stagecred.stage.ValidationContext;
+import io.stagecred.stage.Violation;
+import io.stagecred.sts.StsGateway;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.jboss.logging.Logger;
+
+/**
+ * Reconciles a DeploymentCredential: validates it, checks who may call STS, lets {@link StageHandler}
+ * bring each concrete stage's Secret up to date, deletes Secrets of removed stages, writes status and
+ * schedules the next renewal or retry with JOSDK's reschedule.
+ */
+@ControllerConfiguration(name = DeploymentCredentialReconciler.NAME)
+public class DeploymentCredentialReconciler implements Reconciler<DeploymentCredential> {
+
+  public static final String NAME = "deploymentcredential";
+  private static final Logger LOG = Logger.getLogger(DeploymentCredentialReconciler.class);
+
+  private final StagecredConfig config;
+  private final Clock clock;
+  private final StsGateway sts;
+  private final TokenSource tokens;
+  private final EventRecorder events;
+  private final StageHandler stages;
+  private final OperatorIdentityPolicy operatorIdentityPolicy;
+
+  public DeploymentCredentialReconciler(
+      StagecredConfig config,
+      Clock clock,
+      StsGateway sts,
+      TokenSource tokens,
+      EventRecorder events,
+      StageHandler stages) {
+    this.config = config;
+    this.clock = clock;
+    this.sts = sts;
+    this.tokens = tokens;
+    this.events = events;
+    this.stages = stages;
+    this.operatorIdentityPolicy =
+        new OperatorIdentityPolicy(
+            config.operatorIdentity().allowedNamespaces().orElse(List.of()),
+            config.operatorIdentity().allowedRoleArns().orElse(List.of()));
+  }
+
+  @Override
+  public List<EventSource<?, DeploymentCredential>> prepareEventSources(
+      EventSourceContext<DeploymentCredential> context) {
+    InformerEventSourceConfiguration<Secret> secrets =
+        InformerEventSourceConfiguration.from(Secret.class, DeploymentCredential.class)
+            .withLabelSelector(Names.MANAGED_SELECTOR)
+            .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(DeploymentCredential.class))
+            .build();
+    return List.of(new InformerEventSource<>(secrets, context));
+  }
+
+  @Override
+  public UpdateControl<DeploymentCredential> reconcile(
+      DeploymentCredential resource, Context<DeploymentCredential> context) {
+    Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+    String namespace = resource.getMetadata().getNamespace();
+    String name = resource.getMetadata().getName();
+    long generation = Optional.ofNullable(resource.getMetadata().getGeneration()).orElse(0L);
+    DeploymentCredentialStatus previous = resource.getStatus();
+
+    List<Violation> violations =
+        SpecValidator.validate(
+            resource.getSpec(), new ValidationContext(config.operatorIdentity().chain(), name));
+    if (!violations.isEmpty()) {
+      String message =
+          "invalid spec: "
+              + violations.stream()
+                  .map(v -> v.field() + " " + v.message())
+                  .collect(Collectors.joining("; "));
+      LOG.warnf("%s/%s: %s", namespace, name, message);
+      events.warning(resource, Reason.InvalidSpec, message);
+      return finish(
+          resource, StatusBuilder.refused(previous, generation, Reason.InvalidSpec, message, now), null);
+    }
+
+    IdentityPlan identity =
+        IdentityPlan.of(
+            resource.getSpec(),
+            namespace,
+            config.tokenRequest().defaultAudience(),
+            config.operatorIdentity().chain(),
+            config.operatorIdentity().roleArn());
+    List<StagePlan> plans = StagePlan.of(resource, identity);
+    if (identity.operatorOwn()) {
+      // A declared source role is reached with the operator's token too, so it must be allowed.
+      List<String> roles = new ArrayList<>();
+      if (resource.getSpec().getIdentity() != null
+          && resource.getSpec().getIdentity().getSourceRoleArn() != null) {
+        roles.add(resource.getSpec().getIdentity().getSourceRoleArn());
+      }
+      plans.forEach(p -> roles.add(p.roleArn()));
+      Optional<String> refusal = operatorIdentityPolicy.refusal(namespace, roles);
+      if (refusal.isPresent()) {
+        String message = "refused to use the operator's own identity: " + refusal.get();
+        LOG.warnf("%s/%s: %s", namespace, name, message);
+        events.warning(resource, Reason.IdentityRefused, message);
+        return finish(
+            resource,
+            StatusBuilder.refused(previous, generation, Reason.IdentityRefused, message, now),
+            null);
+      }
+    }
+
+    Map<String, Secret> held =
+        context.getSecondaryResources(Secret.class).stream()
+            .collect(Collectors.toMap(s -> s.getMetadata().getName(), Function.identity(), (a, b) -> a));
+    IssuingSession session =
+        new IssuingSession(namespace, name, resource.getSpec().getRegion(), identity, tokens, sts);
+    List<StageOutcome> outcomes = new ArrayList<>();
+    for (StagePlan plan : plans) {
+      outcomes.add(stages.handle(resource, plan, held.get(plan.secretName()), session, now));
+    }
+    Set<String> wanted = plans.stream().map(StagePlan::secretName).collect(Collectors.toSet());
+    held.values().stream()
+        .filter(s -> !wanted.contains(s.getMetadata().getName()))
+        .filter(s -> ManagedSecrets.ownedBy(s, resource.getMetadata().getUid()))
+        .forEach(s -> stages.deleteRemoved(resource, s));
+
+    DeploymentCredentialStatus status =
+        StatusBuilder.fromStages(previous, generation, outcomes, now);
+    Duration next =
+        outcomes.stream()
+            .map(StageOutcome::nextAttempt)
+            .filter(Objects::nonNull)
+            .min(Comparator.naturalOrder())
+            .map(t -> Duration.between(now, t))
+            .map(d -> d.compareTo(config.renewal().minInterval()) < 0 ? config.renewal().minInterval() : d)
+            .orElse(null);
+    return finish(resource, status, next);
+  }
+
+  @Override
+  public ErrorStatusUpdateControl<DeploymentCredential> updateErrorStatus(
+      DeploymentCredential resource, Context<DeploymentCredential> context, Exception e) {
+    // Unexpected failures (API conflicts, outages) are retried by JOSDK with backoff. The status says
+    // what failed without the exception text, which could quote request content.
+    String detail =
+        e instanceof KubernetesClientException k
+            ? "the Kubernetes API answered HTTP " + k.getCode()
+            : e.getClass().getSimpleName();
+    LOG.warnf(
+        "%s/%s: reconciliation failed (%s); retrying",
+        resource.getMetadata().getNamespace(), resource.getMetadata().getName(), detail);
+    resource.setStatus(
+        StatusBuilder.refused(
+            resource.getStatus(),
+            Optional.ofNullable(resource.getMetadata().getGeneration()).orElse(0L),
+            Reason.KubernetesApiError,
+            "reconciliation failed: " + detail + "; retrying with backoff",
+            clock.instant().truncatedTo(ChronoUnit.SECONDS)));
+    return ErrorStatusUpdateControl.patchStatus(resource);
+  }
+
+  private UpdateControl<DeploymentCredential> finish(
+      DeploymentCredential resource, DeploymentCredentialStatus status, Duration next) {
+    UpdateControl<DeploymentCredential> control;
+    if (sameStatus(resource.getStatus(), status)) {
+      control = UpdateControl.noUpdate();
+    } else {
+      resource.setStatus(status);
+      control = UpdateControl.patchStatus(resource);
+    }
+    return next == null ? control : control.rescheduleAfter(next);
+  }
+
+  private static boolean sameStatus(DeploymentCredentialStatus a, DeploymentCredentialStatus b) {
+    return a != null && Serialization.asJson(a).equals(Serialization.asJson(b));
+  }
+}

@@ -1,0 +1,117 @@
+package io.stagecred.operator;
+
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.stagecred.api.DeploymentCredential;
+import io.stagecred.sts.IssuedCredentials;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Pure functions over managed Secrets: build the desired Secret for a stage, and read back what an
+ * existing Secret holds (owner, fingerprint, expiry, integrity) without calling STS.
+ */
+public final class ManagedSecrets {
+
+  private ManagedSecrets() {}
+
+  /** What an existing Secret tells about a stage. */
+  public record Held(
+      boolean owned,
+      boolean intact,
+      String fingerprint,
+      Instant expiration,
+      Instant renewalTime,
+      String assumedRoleArn) {}
+
+  /** The Secret for {@code plan}, holding {@code data} (plain strings, encoded here). */
+  public static Secret desired(
+      DeploymentCredential owner,
+      StagePlan plan,
+      IssuedCredentials credentials,
+      Instant issuedAt,
+      Instant renewalTime,
+      Map<String, String> data) {
+    Map<String, String> encoded = new TreeMap<>();
+    data.forEach(
+        (k, v) -> encoded.put(k, Base64.getEncoder().encodeToString(v.getBytes(StandardCharsets.UTF_8))));
+    return new SecretBuilder()
+        .withNewMetadata()
+        .withName(plan.secretName())
+        .withNamespace(owner.getMetadata().getNamespace())
+        .addToLabels(Names.MANAGED_BY, Names.MANAGED_BY_VALUE)
+        .addToLabels(Names.LABEL_RESOURCE, owner.getMetadata().getName())
+        .addToLabels(Names.LABEL_STAGE, plan.stage())
+        .addToAnnotations(Names.ANN_EXPIRATION, credentials.expiration().toString())
+        .addToAnnotations(Names.ANN_RENEWAL_TIME, renewalTime.toString())
+        .addToAnnotations(Names.ANN_ISSUED_AT, issuedAt.toString())
+        .addToAnnotations(Names.ANN_ROLE_ARN, plan.roleArn())
+        .addToAnnotations(Names.ANN_ASSUMED_ROLE_ARN, String.valueOf(credentials.assumedRoleArn()))
+        .addToAnnotations(Names.ANN_SPEC_HASH, plan.fingerprint())
+        .addToAnnotations(Names.ANN_DATA_HASH, dataHash(encoded))
+        .withOwnerReferences(ownerReference(owner))
+        .endMetadata()
+        .withType("Opaque")
+        .withData(encoded)
+        .build();
+  }
+
+  /** Reads what {@code secret} holds for the resource with uid {@code ownerUid}. */
+  public static Held held(Secret secret, String ownerUid) {
+    Map<String, String> ann =
+        secret.getMetadata().getAnnotations() == null ? Map.of() : secret.getMetadata().getAnnotations();
+    boolean owned =
+        secret.getMetadata().getOwnerReferences() != null
+            && secret.getMetadata().getOwnerReferences().stream()
+                .anyMatch(r -> ownerUid.equals(r.getUid()));
+    Map<String, String> data = secret.getData() == null ? Map.of() : secret.getData();
+    boolean intact = !data.isEmpty() && dataHash(data).equals(ann.get(Names.ANN_DATA_HASH));
+    return new Held(
+        owned,
+        intact,
+        ann.get(Names.ANN_SPEC_HASH),
+        instant(ann.get(Names.ANN_EXPIRATION)).orElse(null),
+        instant(ann.get(Names.ANN_RENEWAL_TIME)).orElse(null),
+        ann.get(Names.ANN_ASSUMED_ROLE_ARN));
+  }
+
+  /** Whether {@code secret} is one the operator manages for the resource with {@code ownerUid}. */
+  public static boolean ownedBy(Secret secret, String ownerUid) {
+    return held(secret, ownerUid).owned();
+  }
+
+  private static OwnerReference ownerReference(DeploymentCredential owner) {
+    return new OwnerReferenceBuilder()
+        .withApiVersion(owner.getApiVersion())
+        .withKind(owner.getKind())
+        .withName(owner.getMetadata().getName())
+        .withUid(owner.getMetadata().getUid())
+        .withController(true)
+        .build();
+  }
+
+  /** Hash over the encoded data in key order; a change detector for edits. */
+  static String dataHash(Map<String, String> encodedData) {
+    StringBuilder all = new StringBuilder();
+    new TreeMap<>(encodedData).forEach((k, v) -> all.append(k).append('=').append(v).append('\n'));
+    return StagePlan.hash(all.toString());
+  }
+
+  private static Optional<Instant> instant(String value) {
+    if (value == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(Instant.parse(value));
+    } catch (DateTimeParseException e) {
+      return Optional.empty();
+    }
+  }
+}

@@ -1,0 +1,27 @@
+package io.stagecred.operator;
+
+import io.javaoperatorsdk.operator.Operator;
+import io.quarkus.runtime.StartupEvent;
+import io.stagecred.config.StagecredConfig;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Singleton;
+import org.jboss.logging.Logger;
+
+/**
+ * Starts the operator (its informers and reconciler) in the operator and demo modes only. The
+ * operator is built not to start by itself, so sidecar mode never creates informers.
+ */
+@Singleton
+public class OperatorLauncher {
+
+  private static final Logger LOG = Logger.getLogger(OperatorLauncher.class);
+
+  void onStart(@Observes StartupEvent event, StagecredConfig config, Instance<Operator> operator) {
+    if (!"operator".equals(config.mode()) && !"demo".equals(config.mode())) {
+      return;
+    }
+    LOG.infof("starting the stagecred operator (%s mode)", config.mode());
+    operator.get().start();
+  }
+}

@@ -1,0 +1,88 @@
+package io.stagecred.operator;
+
+import io.stagecred.api.DeploymentCredential;
+import io.stagecred.api.DeploymentCredentialSpec;
+import io.stagecred.api.StageSpec;
+import io.stagecred.identity.IdentityPlan;
+import io.stagecred.stage.StageResolver;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Everything needed to issue one concrete stage, with the spec's defaults applied, and a fingerprint
+ * of those values: when the fingerprint recorded on the Secret differs, the stage is reissued.
+ */
+public record StagePlan(
+    String stage,
+    String secretName,
+    String roleArn,
+    String region,
+    int durationSeconds,
+    String externalId,
+    Map<String, String> sessionTags,
+    String mountPath,
+    String fingerprint) {
+
+  public static final int DEFAULT_DURATION_SECONDS = 3600;
+  public static final String DEFAULT_MOUNT_PATH = "/var/run/stagecred";
+
+  /** Plans every concrete stage of a valid resource, in declaration order. */
+  public static List<StagePlan> of(DeploymentCredential resource, IdentityPlan identity) {
+    DeploymentCredentialSpec spec = resource.getSpec();
+    return spec.getStages().stream()
+        .filter(s -> !StageResolver.isPattern(s.getName()))
+        .map(s -> of(resource, spec, s, identity))
+        .toList();
+  }
+
+  private static StagePlan of(
+      DeploymentCredential resource, DeploymentCredentialSpec spec, StageSpec s, IdentityPlan identity) {
+    String region = s.getRegion() != null ? s.getRegion() : spec.getRegion();
+    int duration =
+        s.getDurationSeconds() != null
+            ? s.getDurationSeconds()
+            : spec.getDurationSeconds() != null ? spec.getDurationSeconds() : DEFAULT_DURATION_SECONDS;
+    String mountPath = spec.getMountPath() != null ? spec.getMountPath() : DEFAULT_MOUNT_PATH;
+    Map<String, String> tags =
+        s.getSessionTags() == null ? Map.of() : new TreeMap<>(s.getSessionTags());
+    String fingerprint =
+        hash(
+            String.join(
+                "\n",
+                s.getRoleArn(),
+                region,
+                Integer.toString(duration),
+                String.valueOf(s.getExternalId()),
+                tags.toString(),
+                mountPath,
+                String.valueOf(identity.serviceAccountName()),
+                String.valueOf(identity.audience()),
+                identity.sourceRoleArn().orElse("")));
+    return new StagePlan(
+        s.getName(),
+        Names.secretName(resource, s.getName()),
+        s.getRoleArn(),
+        region,
+        duration,
+        s.getExternalId(),
+        tags,
+        mountPath,
+        fingerprint);
+  }
+
+  /** Hex SHA-256, shortened: a change detector, not a security boundary. */
+  static String hash(String value) {
+    try {
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest, 0, 16);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is always available", e);
+    }
+  }
+}
