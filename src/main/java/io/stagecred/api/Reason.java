@@ -25,6 +25,8 @@ public enum Reason {
   RegionDisabled,
   /** STS was throttling, failing (5xx) or unreachable; retried with backoff. */
   StsUnavailable,
+  /** STS refused the call with a client error (4xx) that no other reason describes. */
+  StsError,
   /** No web-identity token could be obtained (token file missing, TokenRequest refused). */
   IdentityUnavailable,
   /** The operator's own identity is not allowed for this namespace or role. */
