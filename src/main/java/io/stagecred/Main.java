@@ -3,6 +3,8 @@ package io.stagecred;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
+import io.stagecred.demo.DemoBootstrap;
+import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
 
@@ -25,6 +27,14 @@ public class Main implements QuarkusApplication {
     String[] rest = args.length > 0 && !args[0].startsWith("-")
         ? Arrays.copyOfRange(args, 1, args.length)
         : args;
+    if ("demo".equals(mode)) {
+      try {
+        DemoBootstrap.prepare(rest, System.getenv()).forEach(System::setProperty);
+      } catch (IOException | RuntimeException e) {
+        System.err.println("stagecred demo: " + e.getMessage());
+        System.exit(2);
+      }
+    }
     Quarkus.run(Main.class, rest);
   }
 

@@ -31,6 +31,19 @@ public interface StagecredConfig {
   /** Renewal and retry timing. */
   Renewal renewal();
 
+  /** Demo mode only. */
+  Demo demo();
+
+  /** Demo settings, set from the demo's command line. */
+  interface Demo {
+    /** Folder where managed Secrets are mirrored as a kubelet would mount them. */
+    Optional<Path> outputDir();
+
+    /** How often the stage table is refreshed. */
+    @WithDefault("5s")
+    Duration tableInterval();
+  }
+
   /** STS settings. */
   interface Sts {
     /**

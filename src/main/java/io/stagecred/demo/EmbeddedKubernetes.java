@@ -11,7 +11,6 @@ import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
-import io.stagecred.emulator.JwtIssuer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Clock;
@@ -23,7 +22,7 @@ import java.util.regex.Pattern;
 
 /**
  * An in-process Kubernetes API: the Fabric8 mock server in CRUD mode, plus the TokenRequest
- * subresource (which CRUD mode lacks), answered with tokens signed by a {@link JwtIssuer} the way a
+ * subresource (which CRUD mode lacks), answered with tokens from a {@link TokenMinter}, the way a
  * cluster's service-account issuer signs projected tokens.
  */
 public final class EmbeddedKubernetes implements AutoCloseable {
@@ -32,16 +31,14 @@ public final class EmbeddedKubernetes implements AutoCloseable {
       Pattern.compile("^/api/v1/namespaces/([^/]+)/serviceaccounts/([^/?]+)/token(\\?.*)?$");
 
   private final KubernetesMockServer server;
-  private final JwtIssuer issuer;
 
-  public EmbeddedKubernetes(JwtIssuer issuer, Clock clock) {
-    this.issuer = issuer;
+  public EmbeddedKubernetes(TokenMinter minter, Clock clock) {
     this.server =
         new KubernetesMockServer(
             new Context(),
             new MockWebServer(),
             new HashMap<>(),
-            new TokenRequestDispatcher(issuer, clock),
+            new TokenRequestDispatcher(minter, clock),
             false);
   }
 
@@ -56,11 +53,6 @@ public final class EmbeddedKubernetes implements AutoCloseable {
     return "http://127.0.0.1:" + server.getPort();
   }
 
-  /** The issuer that signs service-account tokens minted by this API server. */
-  public JwtIssuer issuer() {
-    return issuer;
-  }
-
   @Override
   public void close() {
     server.destroy();
@@ -68,13 +60,13 @@ public final class EmbeddedKubernetes implements AutoCloseable {
 
   /** CRUD dispatcher that also mints service-account tokens for existing service accounts. */
   private static final class TokenRequestDispatcher extends KubernetesCrudDispatcher {
-    private final JwtIssuer issuer;
+    private final TokenMinter minter;
     private final Clock clock;
     private final ObjectMapper mapper = new ObjectMapper();
 
-    TokenRequestDispatcher(JwtIssuer issuer, Clock clock) {
+    TokenRequestDispatcher(TokenMinter minter, Clock clock) {
       super(List.of());
-      this.issuer = issuer;
+      this.minter = minter;
       this.clock = clock;
     }
 
@@ -111,7 +103,7 @@ public final class EmbeddedKubernetes implements AutoCloseable {
       Instant now = clock.instant();
       Instant expires = now.plusSeconds(seconds);
       String token =
-          issuer.mint(
+          minter.mint(
               "system:serviceaccount:" + namespace + ":" + serviceAccount,
               audiences.get(0),
               now,

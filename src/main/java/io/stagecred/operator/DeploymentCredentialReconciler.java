@@ -99,7 +99,7 @@ public class DeploymentCredentialReconciler implements Reconciler<DeploymentCred
 
     List<Violation> violations =
         SpecValidator.validate(
-            resource.getSpec(), new ValidationContext(config.operatorIdentity().chain(), name));
+            resource.getSpec(), new ValidationContext(name, config.operatorIdentity().chain()));
     if (!violations.isEmpty()) {
       String message =
           "invalid spec: "

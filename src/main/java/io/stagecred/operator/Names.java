@@ -1,7 +1,5 @@
 package io.stagecred.operator;
 
-import io.stagecred.api.DeploymentCredential;
-
 /** Names, labels and annotation keys of the Secrets the operator manages: the one place they live. */
 public final class Names {
   public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
@@ -21,10 +19,4 @@ public final class Names {
   public static final String ANN_DATA_HASH = "stagecred.io/data-hash";
 
   private Names() {}
-
-  /** {@code <prefix>-<stage>}, the prefix defaulting to the resource name. */
-  public static String secretName(DeploymentCredential resource, String stage) {
-    String prefix = resource.getSpec().getSecretNamePrefix();
-    return (prefix == null ? resource.getMetadata().getName() : prefix) + "-" + stage;
-  }
 }

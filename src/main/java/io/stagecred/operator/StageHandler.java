@@ -168,7 +168,7 @@ public class StageHandler {
               before.map(StageStatus::getExpiration).isPresent()
                   ? Reason.SecretRestored
                   : Reason.CredentialsIssued;
-          default -> Reason.CredentialsIssued;
+          case SPEC_CHANGED -> Reason.CredentialsIssued;
         };
     String message =
         "stage "
@@ -180,7 +180,7 @@ public class StageHandler {
             + " into Secret "
             + plan.secretName()
             + " ("
-            + decision.cause().description()
+            + decision.message()
             + "); valid until "
             + credentials.expiration()
             + ", renewal at "

@@ -5,6 +5,7 @@ import io.stagecred.api.DeploymentCredentialSpec;
 import io.stagecred.api.StageSpec;
 import io.stagecred.identity.IdentityPlan;
 import io.stagecred.stage.StageResolver;
+import io.stagecred.stage.StageSettings;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -28,9 +29,6 @@ public record StagePlan(
     String mountPath,
     String fingerprint) {
 
-  public static final int DEFAULT_DURATION_SECONDS = 3600;
-  public static final String DEFAULT_MOUNT_PATH = "/var/run/stagecred";
-
   /** Plans every concrete stage of a valid resource, in declaration order. */
   public static List<StagePlan> of(DeploymentCredential resource, IdentityPlan identity) {
     DeploymentCredentialSpec spec = resource.getSpec();
@@ -42,12 +40,9 @@ public record StagePlan(
 
   private static StagePlan of(
       DeploymentCredential resource, DeploymentCredentialSpec spec, StageSpec s, IdentityPlan identity) {
-    String region = s.getRegion() != null ? s.getRegion() : spec.getRegion();
-    int duration =
-        s.getDurationSeconds() != null
-            ? s.getDurationSeconds()
-            : spec.getDurationSeconds() != null ? spec.getDurationSeconds() : DEFAULT_DURATION_SECONDS;
-    String mountPath = spec.getMountPath() != null ? spec.getMountPath() : DEFAULT_MOUNT_PATH;
+    String region = StageSettings.region(spec, s);
+    int duration = StageSettings.durationSeconds(spec, s);
+    String mountPath = StageSettings.mountPath(spec);
     Map<String, String> tags =
         s.getSessionTags() == null ? Map.of() : new TreeMap<>(s.getSessionTags());
     String fingerprint =
@@ -65,7 +60,7 @@ public record StagePlan(
                 identity.sourceRoleArn().orElse("")));
     return new StagePlan(
         s.getName(),
-        Names.secretName(resource, s.getName()),
+        StageSettings.secretName(resource.getMetadata().getName(), spec, s.getName()),
         s.getRoleArn(),
         region,
         duration,

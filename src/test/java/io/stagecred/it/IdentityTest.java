@@ -1,0 +1,125 @@
+package io.stagecred.it;
+
+import static io.stagecred.it.Fixtures.DEV_ROLE;
+import static io.stagecred.it.OperatorTestSupport.awaitEvent;
+import static io.stagecred.it.OperatorTestSupport.awaitReady;
+import static io.stagecred.it.OperatorTestSupport.ready;
+import static io.stagecred.it.OperatorTestSupport.stage;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.stagecred.api.DeploymentCredential;
+import io.stagecred.api.IdentitySpec;
+import io.stagecred.api.StageSpec;
+import io.stagecred.emulator.Call;
+import jakarta.inject.Inject;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The three ways to call STS: a service account's token, the operator's own token, and chaining. */
+@QuarkusTest
+@WithTestResource(WorldResource.class)
+class IdentityTest {
+
+  private static final String AUD = "sts.amazonaws.com";
+  private static final String OP_ROLE = "arn:aws:iam::111111111111:role/op-deploy";
+
+  @Inject KubernetesClient client;
+  @InjectWorld World world;
+
+  @Test
+  void operatorIdentityIsUsedWhereConfigurationAllowsIt() {
+    world.sts().allowWebIdentity(OP_ROLE, WorldResource.OPERATOR_SUBJECT, AUD);
+    String ns = Fixtures.uniqueNamespace("op-allowed");
+    client.resource(Fixtures.resource(ns, "app", null, Fixtures.stage("dev", OP_ROLE))).create();
+    DeploymentCredential dc = awaitReady(client, ns, "app", "True", "CredentialsIssued");
+    assertThat(stage(dc, "dev").orElseThrow().getAssumedRoleArn()).contains("assumed-role/op-deploy/");
+  }
+
+  @Test
+  void operatorIdentityIsRefusedInOtherNamespaces() {
+    String ns = Fixtures.uniqueNamespace("tenant");
+    client.resource(Fixtures.resource(ns, "app", null, Fixtures.stage("dev", OP_ROLE))).create();
+    DeploymentCredential dc = awaitReady(client, ns, "app", "False", "IdentityRefused");
+    assertThat(ready(dc).orElseThrow().getMessage())
+        .contains(ns)
+        .contains("spec.identity.serviceAccountName")
+        .contains("stagecred.operator-identity.allowed-namespaces");
+    awaitEvent(client, ns, "IdentityRefused");
+    assertThat(client.secrets().inNamespace(ns).list().getItems()).isEmpty();
+  }
+
+  @Test
+  void operatorIdentityIsRefusedForRolesNotListed() {
+    String ns = Fixtures.uniqueNamespace("op-role");
+    client.resource(Fixtures.resource(ns, "app", null, Fixtures.stage("dev", DEV_ROLE))).create();
+    DeploymentCredential dc = awaitReady(client, ns, "app", "False", "IdentityRefused");
+    assertThat(ready(dc).orElseThrow().getMessage())
+        .contains(DEV_ROLE)
+        .contains("stagecred.operator-identity.allowed-role-arns");
+  }
+
+  @Test
+  void anExpiredOrMissingOperatorTokenIsReported() throws Exception {
+    String role = "arn:aws:iam::111111111111:role/op-token";
+    world.sts().allowWebIdentity(role, WorldResource.OPERATOR_SUBJECT, AUD);
+    try {
+      WorldResource.writeOperatorToken(world, Duration.ofMinutes(-5));
+      String expired = Fixtures.uniqueNamespace("op-expired");
+      client.resource(Fixtures.resource(expired, "app", null, Fixtures.stage("dev", role))).create();
+      DeploymentCredential dc = awaitReady(client, expired, "app", "False", "ExpiredToken");
+      assertThat(stage(dc, "dev").orElseThrow().getMessage()).contains(role);
+
+      Files.delete(world.operatorTokenFile());
+      String missing = Fixtures.uniqueNamespace("op-missing");
+      client.resource(Fixtures.resource(missing, "app", null, Fixtures.stage("dev", role))).create();
+      dc = awaitReady(client, missing, "app", "False", "IdentityUnavailable");
+      assertThat(stage(dc, "dev").orElseThrow().getMessage()).contains(world.operatorTokenFile().toString());
+    } finally {
+      WorldResource.writeOperatorToken(world, Duration.ofHours(24));
+    }
+  }
+
+  @Test
+  void chainingTagsTheSessionAndPassesExternalId() {
+    String ns = Fixtures.uniqueNamespace("chain");
+    Fixtures.namespaceWithServiceAccount(client, ns, "deployer");
+    String base = "arn:aws:iam::111111111111:role/ci-base-" + ns;
+    String target = "arn:aws:iam::222222222222:role/deploy-prod-" + ns;
+    world.sts().allowWebIdentity(base, "system:serviceaccount:" + ns + ":deployer", AUD);
+    world.sts().allowAssumeRole(target, base);
+    world.sts().requireExternalId(target, "orders-prod");
+
+    StageSpec prod = Fixtures.stage("prod", target);
+    prod.setExternalId("orders-prod");
+    prod.setSessionTags(Map.of("team", "orders"));
+    DeploymentCredential dc = Fixtures.resource(ns, "orders", "deployer", prod);
+    IdentitySpec identity = dc.getSpec().getIdentity();
+    identity.setSourceRoleArn(base);
+    dc.getSpec().setDurationSeconds(3600);
+    client.resource(dc).create();
+
+    DeploymentCredential ready = awaitReady(client, ns, "orders", "True", "CredentialsIssued");
+    Call chained =
+        world.sts().calls().stream()
+            .filter(c -> "AssumeRole".equals(c.action()) && target.equals(c.roleArn()))
+            .findFirst()
+            .orElseThrow();
+    assertThat(chained.tags())
+        .containsEntry("stagecred-namespace", ns)
+        .containsEntry("stagecred-name", "orders")
+        .containsEntry("stagecred-stage", "prod")
+        .containsEntry("team", "orders");
+    assertThat(chained.externalId()).isEqualTo("orders-prod");
+    assertThat(chained.sourceIdentity()).isEqualTo("stagecred." + ns + ".orders");
+    assertThat(chained.roleSessionName()).isEqualTo("stagecred." + ns + ".orders.prod");
+    assertThat(chained.subject()).contains("ci-base-" + ns);
+    var secret = client.secrets().inNamespace(ns).withName("orders-prod").get();
+    assertThat(DeployPod.callerFromEnv(DeployPod.read(secret), "AWS_PROD_", world.sts().endpoint()))
+        .isEqualTo(stage(ready, "prod").orElseThrow().getAssumedRoleArn());
+  }
+}

@@ -1,0 +1,117 @@
+package io.stagecred.it;
+
+import static io.stagecred.it.OperatorTestSupport.awaitEvent;
+import static io.stagecred.it.OperatorTestSupport.awaitReady;
+import static io.stagecred.it.OperatorTestSupport.awaitSecret;
+import static io.stagecred.it.OperatorTestSupport.get;
+import static io.stagecred.it.OperatorTestSupport.stage;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.stagecred.api.DeploymentCredential;
+import io.stagecred.api.StageStatus;
+import io.stagecred.operator.DeploymentCredentialReconciler;
+import io.stagecred.operator.Names;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Renewal before expiry, with lifetimes the emulator shortens to seconds, and an operator restart
+ * that finds fresh Secrets and makes no STS call. Runs against its own world, because the restart
+ * stops the application's operator.
+ */
+@QuarkusTest
+@WithTestResource(value = WorldResource.class, scope = TestResourceScope.RESTRICTED_TO_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class RenewalAndRestartTest {
+
+  private static final String AUD = "sts.amazonaws.com";
+
+  @Inject KubernetesClient client;
+  @Inject Operator operator;
+  @Inject DeploymentCredentialReconciler reconciler;
+  @InjectWorld World world;
+
+  private String namespaceFor(String prefix, String role) {
+    String ns = Fixtures.uniqueNamespace(prefix);
+    Fixtures.namespaceWithServiceAccount(client, ns, "deployer");
+    world.sts().allowWebIdentity(role, "system:serviceaccount:" + ns + ":deployer", AUD);
+    return ns;
+  }
+
+  @Test
+  @Order(1)
+  void renewsBeforeExpiryAndTheNewCredentialsWork() {
+    String role = "arn:aws:iam::111111111111:role/renew-fast";
+    // 3600 s requested, 12 s issued: the default renewBefore (max(1/3, min(10m, 1/2))) is 6 s.
+    world.sts().lifetimeDivisor(role, 300);
+    String ns = namespaceFor("renew", role);
+    client.resource(Fixtures.resource(ns, "app", "deployer", Fixtures.stage("dev", role))).create();
+    DeploymentCredential first = awaitReady(client, ns, "app", "True", "CredentialsIssued");
+    StageStatus issued = stage(first, "dev").orElseThrow();
+    Instant expiration = Instant.parse(issued.getExpiration());
+    Instant renewalTime = Instant.parse(issued.getRenewalTime());
+    assertThat(Duration.between(renewalTime, expiration)).isBetween(Duration.ofSeconds(5), Duration.ofSeconds(7));
+    String firstKey =
+        DeployPod.read(client.secrets().inNamespace(ns).withName("app-dev").get()).get("AWS_ACCESS_KEY_ID");
+
+    Secret renewed =
+        awaitSecret(client, ns, "app-dev", s -> !DeployPod.read(s).get("AWS_ACCESS_KEY_ID").equals(firstKey));
+    assertThat(Instant.now()).as("renewed before the old credentials expired").isBefore(expiration);
+    assertThat(Instant.parse(renewed.getMetadata().getAnnotations().get(Names.ANN_EXPIRATION))).isAfter(expiration);
+    assertThat(DeployPod.callerFromEnv(DeployPod.read(renewed), "AWS_", world.sts().endpoint()))
+        .contains("assumed-role/renew-fast/");
+    awaitEvent(client, ns, "CredentialsRenewed");
+    await()
+        .atMost(OperatorTestSupport.TIMEOUT)
+        .until(() -> stage(get(client, ns, "app"), "dev").map(StageStatus::getExpiration).orElse(""),
+            e -> !e.equals(issued.getExpiration()));
+  }
+
+  @Test
+  @Order(2)
+  void aRestartedOperatorMakesNoStsCallForFreshSecrets() {
+    String role = "arn:aws:iam::111111111111:role/restart";
+    String ns = namespaceFor("restart", role);
+    client.resource(
+            Fixtures.resource(ns, "app", "deployer", Fixtures.stage("dev", role), Fixtures.stage("qa", role)))
+        .create();
+    awaitReady(client, ns, "app", "True", "CredentialsIssued");
+    Secret before = client.secrets().inNamespace(ns).withName("app-dev").get();
+    int callsBefore = world.sts().countFor(role);
+    assertThat(callsBefore).isEqualTo(2);
+
+    operator.stop();
+    Operator restarted =
+        new Operator(
+            o ->
+                o.withKubernetesClient(client)
+                    .withCloseClientOnStop(false)
+                    .withUseSSAToPatchPrimaryResource(false));
+    restarted.register(reconciler);
+    restarted.start();
+    try {
+      // The restarted operator reconciles everything it finds; a changed spec proves it is running.
+      DeploymentCredential current = get(client, ns, "app");
+      current.getSpec().setRenewBefore("15m");
+      client.resource(current).update();
+      awaitReady(client, ns, "app", "True", "CredentialsIssued");
+      assertThat(world.sts().countFor(role)).as("fresh Secrets cost no STS call").isEqualTo(callsBefore);
+      Secret after = client.secrets().inNamespace(ns).withName("app-dev").get();
+      assertThat(after.getMetadata().getResourceVersion()).isEqualTo(before.getMetadata().getResourceVersion());
+    } finally {
+      restarted.stop();
+    }
+  }
+}
