@@ -75,8 +75,8 @@ final class StsHandler implements HttpHandler {
   private void record(CallDraft draft, String outcome) {
     Call call = draft.toCall(outcome);
     calls.add(call);
-    LOG.log(Level.FINE, "STS {0} role={1} session={2} outcome={3}",
-        new Object[] {call.action(), call.roleArn(), call.roleSessionName(), outcome});
+    LOG.log(Level.FINE, "STS {0} role={1} session={2} caller={3} outcome={4}",
+        new Object[] {call.action(), call.roleArn(), call.roleSessionName(), call.subject(), outcome});
   }
 
   private static void send(HttpExchange exchange, int status, String xml, String requestId)
