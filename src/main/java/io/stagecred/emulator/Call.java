@@ -43,19 +43,32 @@ public record Call(
 
   @Override
   public String toString() {
-    return "Call[" + action
-        + ", outcome=" + outcome
-        + ", roleArn=" + roleArn
-        + ", roleSessionName=" + roleSessionName
-        + ", durationSeconds=" + durationSeconds
-        + ", externalId=" + (externalId == null ? "null" : "<set>")
-        + ", sourceIdentity=" + sourceIdentity
-        + ", tags=" + tags
-        + ", transitiveTagKeys=" + transitiveTagKeys
-        + ", subject=" + subject
-        + ", accessKeyIdUsed=" + accessKeyIdUsed
-        + ", issuedAccessKeyId=" + issuedAccessKeyId
-        + ", at=" + at
+    return "Call["
+        + action
+        + ", outcome="
+        + outcome
+        + ", roleArn="
+        + roleArn
+        + ", roleSessionName="
+        + roleSessionName
+        + ", durationSeconds="
+        + durationSeconds
+        + ", externalId="
+        + (externalId == null ? "null" : "<set>")
+        + ", sourceIdentity="
+        + sourceIdentity
+        + ", tags="
+        + tags
+        + ", transitiveTagKeys="
+        + transitiveTagKeys
+        + ", subject="
+        + subject
+        + ", accessKeyIdUsed="
+        + accessKeyIdUsed
+        + ", issuedAccessKeyId="
+        + issuedAccessKeyId
+        + ", at="
+        + at
         + "]";
   }
 }

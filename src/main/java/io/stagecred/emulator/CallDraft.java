@@ -32,7 +32,10 @@ final class CallDraft {
     externalId = p.get("ExternalId");
     sourceIdentity = p.get("SourceIdentity");
     try {
-      durationSeconds = p.get("DurationSeconds") == null ? null : Integer.valueOf(p.get("DurationSeconds").trim());
+      durationSeconds =
+          p.get("DurationSeconds") == null
+              ? null
+              : Integer.valueOf(p.get("DurationSeconds").trim());
     } catch (NumberFormatException e) {
       durationSeconds = null;
     }
@@ -45,7 +48,19 @@ final class CallDraft {
   }
 
   Call toCall(String outcome) {
-    return new Call(action, roleArn, roleSessionName, durationSeconds, externalId, sourceIdentity, tags,
-        transitiveTagKeys, subject, accessKeyIdUsed, outcome, at, issuedAccessKeyId);
+    return new Call(
+        action,
+        roleArn,
+        roleSessionName,
+        durationSeconds,
+        externalId,
+        sourceIdentity,
+        tags,
+        transitiveTagKeys,
+        subject,
+        accessKeyIdUsed,
+        outcome,
+        at,
+        issuedAccessKeyId);
   }
 }

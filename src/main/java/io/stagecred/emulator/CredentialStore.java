@@ -8,8 +8,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Keeps the credentials the emulator issued (access key id to session) and every secret value it issued
- * or received, so tests can scan their logs for them.
+ * Keeps the credentials the emulator issued (access key id to session) and every secret value it
+ * issued or received, so tests can scan their logs for them.
  */
 final class CredentialStore {
   private final Map<String, IssuedSession> sessions = new ConcurrentHashMap<>();

@@ -4,10 +4,15 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 
-/** Queued fault injections (error answers and dropped connections), each consumed by matching requests. */
+/**
+ * Queued fault injections (error answers and dropped connections), each consumed by matching
+ * requests.
+ */
 final class Faults {
 
-  /** What to do instead of handling a request: answer {@code error}, or drop the connection if null. */
+  /**
+   * What to do instead of handling a request: answer {@code error}, or drop the connection if null.
+   */
   record Injected(StsError error) {
     boolean drop() {
       return error == null;

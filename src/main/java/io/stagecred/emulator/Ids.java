@@ -6,7 +6,10 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
 
-/** Writes the random and derived identifiers the emulator hands out (key ids, secrets, tokens, role ids). */
+/**
+ * Writes the random and derived identifiers the emulator hands out (key ids, secrets, tokens, role
+ * ids).
+ */
 final class Ids {
   static final String UPPER_ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
   static final String LOWER_ALNUM = "abcdefghijklmnopqrstuvwxyz0123456789";
@@ -41,7 +44,9 @@ final class Ids {
     return Base64.getEncoder().encodeToString(bytes);
   }
 
-  /** IAM gives a role one stable unique id (AROA...); derive it from the ARN so it is stable too. */
+  /**
+   * IAM gives a role one stable unique id (AROA...); derive it from the ARN so it is stable too.
+   */
   static String roleId(String roleArn) {
     byte[] digest = sha256(roleArn.getBytes(StandardCharsets.UTF_8));
     StringBuilder sb = new StringBuilder("AROA");

@@ -43,11 +43,16 @@ public record IssuedSession(
 
   @Override
   public String toString() {
-    return "IssuedSession[accessKeyId=" + accessKeyId
-        + ", assumedRoleArn=" + assumedRoleArn
-        + ", expiration=" + expiration
-        + ", tags=" + tags
-        + ", sourceIdentity=" + sourceIdentity
+    return "IssuedSession[accessKeyId="
+        + accessKeyId
+        + ", assumedRoleArn="
+        + assumedRoleArn
+        + ", expiration="
+        + expiration
+        + ", tags="
+        + tags
+        + ", sourceIdentity="
+        + sourceIdentity
         + ", secretAccessKey=<redacted>, sessionToken=<redacted>]";
   }
 }

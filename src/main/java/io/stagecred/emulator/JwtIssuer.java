@@ -21,8 +21,8 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * An OIDC-like identity provider: holds an RSA-2048 key pair and writes RS256-signed JWTs and the JWKS
- * document that verifies them. Stands in for the Kubernetes service-account token issuer.
+ * An OIDC-like identity provider: holds an RSA-2048 key pair and writes RS256-signed JWTs and the
+ * JWKS document that verifies them. Stands in for the Kubernetes service-account token issuer.
  */
 public final class JwtIssuer {
   static final ObjectMapper JSON = new ObjectMapper();
@@ -33,7 +33,9 @@ public final class JwtIssuer {
   private final KeyPair keyPair;
   private final Set<String> minted = ConcurrentHashMap.newKeySet();
 
-  /** An issuer with a fresh URL https://oidc.stagecred.local/&lt;random id&gt; and a fresh key id. */
+  /**
+   * An issuer with a fresh URL https://oidc.stagecred.local/&lt;random id&gt; and a fresh key id.
+   */
   public JwtIssuer() {
     this("https://oidc.stagecred.local/" + Ids.random(Ids.LOWER_ALNUM, 12));
   }
@@ -42,7 +44,10 @@ public final class JwtIssuer {
     this(issuer, Ids.random(Ids.LOWER_ALNUM, 16));
   }
 
-  /** Two issuers built with the same URL and kid have different keys: handy to forge a bad signature. */
+  /**
+   * Two issuers built with the same URL and kid have different keys: handy to forge a bad
+   * signature.
+   */
   public JwtIssuer(String issuer, String kid) {
     this.issuer = Objects.requireNonNull(issuer, "issuer");
     this.kid = Objects.requireNonNull(kid, "kid");
@@ -73,11 +78,16 @@ public final class JwtIssuer {
   }
 
   /**
-   * A projected service-account token like the kubelet's: sub system:serviceaccount:&lt;ns&gt;:&lt;name&gt;
-   * and a {@code kubernetes.io} claim naming the namespace and service account.
+   * A projected service-account token like the kubelet's: sub
+   * system:serviceaccount:&lt;ns&gt;:&lt;name&gt; and a {@code kubernetes.io} claim naming the
+   * namespace and service account.
    */
   public String mintForServiceAccount(
-      String namespace, String serviceAccount, String audience, Instant issuedAt, Instant expiresAt) {
+      String namespace,
+      String serviceAccount,
+      String audience,
+      Instant issuedAt,
+      Instant expiresAt) {
     Map<String, Object> sa = new LinkedHashMap<>();
     sa.put("name", serviceAccount);
     // a stable fake uid: real tokens carry the service account object's uid
@@ -94,7 +104,10 @@ public final class JwtIssuer {
         Map.of("kubernetes.io", k8s));
   }
 
-  /** Like {@link #mint(String, String, Instant, Instant)} plus extra claims (which cannot replace the standard ones). */
+  /**
+   * Like {@link #mint(String, String, Instant, Instant)} plus extra claims (which cannot replace
+   * the standard ones).
+   */
   public String mint(
       String subject,
       String audience,
@@ -112,7 +125,8 @@ public final class JwtIssuer {
     claims.put("iat", issuedAt.getEpochSecond());
     claims.put("nbf", issuedAt.getEpochSecond());
     claims.put("exp", expiresAt.getEpochSecond());
-    String signingInput = B64URL.encodeToString(json(header)) + "." + B64URL.encodeToString(json(claims));
+    String signingInput =
+        B64URL.encodeToString(json(header)) + "." + B64URL.encodeToString(json(claims));
     try {
       Signature signer = Signature.getInstance("SHA256withRSA");
       signer.initSign(keyPair.getPrivate());
@@ -125,7 +139,9 @@ public final class JwtIssuer {
     }
   }
 
-  /** The JSON Web Key Set ({"keys":[{kty, kid, use, alg, n, e}]}) holding this issuer's public key. */
+  /**
+   * The JSON Web Key Set ({"keys":[{kty, kid, use, alg, n, e}]}) holding this issuer's public key.
+   */
   public String jwksJson() {
     Map<String, Object> jwk = new LinkedHashMap<>();
     jwk.put("kty", "RSA");
@@ -137,7 +153,10 @@ public final class JwtIssuer {
     return new String(json(Map.of("keys", List.of(jwk))), StandardCharsets.UTF_8);
   }
 
-  /** Every token this issuer minted; they are bearer secrets, so tests check none of them got logged. */
+  /**
+   * Every token this issuer minted; they are bearer secrets, so tests check none of them got
+   * logged.
+   */
   public Set<String> mintedTokens() {
     return Set.copyOf(minted);
   }
@@ -147,7 +166,9 @@ public final class JwtIssuer {
     return "JwtIssuer[issuer=" + issuer + ", kid=" + kid + "]";
   }
 
-  /** JWK integers are unsigned big-endian; BigInteger adds a 0 sign byte when the top bit is set. */
+  /**
+   * JWK integers are unsigned big-endian; BigInteger adds a 0 sign byte when the top bit is set.
+   */
   private static byte[] unsigned(BigInteger value) {
     byte[] bytes = value.toByteArray();
     return bytes.length > 1 && bytes[0] == 0 ? Arrays.copyOfRange(bytes, 1, bytes.length) : bytes;

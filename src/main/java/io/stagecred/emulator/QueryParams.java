@@ -11,8 +11,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads the parameters of an STS Query request: the URL query string merged with the form-encoded body
- * (body wins), including the list encodings {@code X.member.N} and {@code X.member.N.Key/Value}.
+ * Reads the parameters of an STS Query request: the URL query string merged with the form-encoded
+ * body (body wins), including the list encodings {@code X.member.N} and {@code
+ * X.member.N.Key/Value}.
  */
 final class QueryParams {
   /** A Tags.member.N entry; key or value is null when the request left it out. */
@@ -56,13 +57,14 @@ final class QueryParams {
   List<Tag> tags(String prefix) {
     Pattern p = Pattern.compile(Pattern.quote(prefix) + "\\.member\\.(\\d{1,6})\\.(Key|Value)");
     TreeMap<Integer, String[]> byIndex = new TreeMap<>();
-    values.forEach((name, value) -> {
-      Matcher m = p.matcher(name);
-      if (m.matches()) {
-        String[] kv = byIndex.computeIfAbsent(Integer.parseInt(m.group(1)), i -> new String[2]);
-        kv[m.group(2).equals("Key") ? 0 : 1] = value;
-      }
-    });
+    values.forEach(
+        (name, value) -> {
+          Matcher m = p.matcher(name);
+          if (m.matches()) {
+            String[] kv = byIndex.computeIfAbsent(Integer.parseInt(m.group(1)), i -> new String[2]);
+            kv[m.group(2).equals("Key") ? 0 : 1] = value;
+          }
+        });
     List<Tag> result = new ArrayList<>();
     byIndex.forEach((i, kv) -> result.add(new Tag(i, kv[0], kv[1])));
     return result;
@@ -72,12 +74,13 @@ final class QueryParams {
   List<String> members(String prefix) {
     Pattern p = Pattern.compile(Pattern.quote(prefix) + "\\.member\\.(\\d{1,6})");
     TreeMap<Integer, String> byIndex = new TreeMap<>();
-    values.forEach((name, value) -> {
-      Matcher m = p.matcher(name);
-      if (m.matches()) {
-        byIndex.put(Integer.parseInt(m.group(1)), value);
-      }
-    });
+    values.forEach(
+        (name, value) -> {
+          Matcher m = p.matcher(name);
+          if (m.matches()) {
+            byIndex.put(Integer.parseInt(m.group(1)), value);
+          }
+        });
     return new ArrayList<>(byIndex.values());
   }
 }

@@ -4,12 +4,15 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Reads an IAM role ARN (arn:aws:iam::123456789012:role/path/name) and writes its assumed-role ARN. */
+/**
+ * Reads an IAM role ARN (arn:aws:iam::123456789012:role/path/name) and writes its assumed-role ARN.
+ */
 record RoleArn(String arn, String partition, String account, String name) {
 
   static final String PATTERN_TEXT = "arn:aws[a-z-]*:iam::[0-9]{12}:role/[\\w+=,.@/-]{1,512}";
   private static final Pattern PATTERN =
-      Pattern.compile("arn:(aws[a-z-]*):iam::([0-9]{12}):role/(?:[\\w+=,.@-]+/)*([\\w+=,.@-]{1,64})");
+      Pattern.compile(
+          "arn:(aws[a-z-]*):iam::([0-9]{12}):role/(?:[\\w+=,.@-]+/)*([\\w+=,.@-]{1,64})");
 
   static Optional<RoleArn> parse(String arn) {
     if (arn == null) {

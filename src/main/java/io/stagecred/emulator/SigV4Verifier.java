@@ -25,8 +25,9 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Reads the AWS Signature Version 4 {@code Authorization} header of a request and checks it against the
- * secret of the emulator-issued access key it names, rebuilding the canonical request from scratch.
+ * Reads the AWS Signature Version 4 {@code Authorization} header of a request and checks it against
+ * the secret of the emulator-issued access key it names, rebuilding the canonical request from
+ * scratch.
  */
 final class SigV4Verifier {
   static final String ALGORITHM = "AWS4-HMAC-SHA256";
@@ -36,12 +37,19 @@ final class SigV4Verifier {
   private static final HexFormat HEX = HexFormat.of();
   private static final Pattern AUTH_PARAM = Pattern.compile("(\\w+)=([^,\\s]*)");
   private static final String SIGNATURE_MISMATCH =
-      "The request signature we calculated does not match the signature you provided. Check your AWS"
-          + " Secret Access Key and signing method. Consult the service documentation for details.";
+      "The request signature we calculated does not match the signature you provided. Check your"
+          + " AWS Secret Access Key and signing method. Consult the service documentation for"
+          + " details.";
 
-  /** What the verifier needs from an HTTP request; {@code header} returns all values of a header. */
+  /**
+   * What the verifier needs from an HTTP request; {@code header} returns all values of a header.
+   */
   record Request(
-      String method, String rawPath, String rawQuery, Function<String, List<String>> header, byte[] body) {
+      String method,
+      String rawPath,
+      String rawQuery,
+      Function<String, List<String>> header,
+      byte[] body) {
 
     String first(String name) {
       List<String> v = header.apply(name);
@@ -50,8 +58,13 @@ final class SigV4Verifier {
   }
 
   /** The parts of an Authorization header. */
-  record Authorization(String accessKeyId, String scopeDate, String region, String service,
-      List<String> signedHeaders, String signature) {
+  record Authorization(
+      String accessKeyId,
+      String scopeDate,
+      String region,
+      String service,
+      List<String> signedHeaders,
+      String signature) {
 
     String scope() {
       return scopeDate + "/" + region + "/" + service + "/aws4_request";
@@ -68,7 +81,8 @@ final class SigV4Verifier {
     String header = r.first("Authorization");
     if (header == null) {
       // presigned URLs carry the signature in the query; STS callers here never use them
-      throw StsError.incompleteSignature("Query-string (presigned) authentication is not supported");
+      throw StsError.incompleteSignature(
+          "Query-string (presigned) authentication is not supported");
     }
     header = header.trim();
     if (!header.startsWith(ALGORITHM + " ")) {
@@ -84,21 +98,31 @@ final class SigV4Verifier {
     for (String required : List.of("Credential", "SignedHeaders", "Signature")) {
       if (!params.containsKey(required)) {
         throw StsError.incompleteSignature(
-            "Authorization header requires '" + required + "' parameter. Authorization=" + ALGORITHM);
+            "Authorization header requires '"
+                + required
+                + "' parameter. Authorization="
+                + ALGORITHM);
       }
     }
     String[] scope = params.get("Credential").split("/", -1);
     if (scope.length != 5 || !"aws4_request".equals(scope[4]) || scope[0].isEmpty()) {
       throw StsError.incompleteSignature(
-          "Credential should be of the form <access key id>/<date>/<region>/<service>/aws4_request");
+          "Credential should be of the form <access key"
+              + " id>/<date>/<region>/<service>/aws4_request");
     }
-    return new Authorization(scope[0], scope[1], scope[2], scope[3],
-        List.of(params.get("SignedHeaders").split(";")), params.get("Signature"));
+    return new Authorization(
+        scope[0],
+        scope[1],
+        scope[2],
+        scope[3],
+        List.of(params.get("SignedHeaders").split(";")),
+        params.get("Signature"));
   }
 
   /**
-   * Checks date, scope and signature of a request whose key and session token are already known to be
-   * good. The caller checks expiry first, so an expired session is reported as such even on a skewed clock.
+   * Checks date, scope and signature of a request whose key and session token are already known to
+   * be good. The caller checks expiry first, so an expired session is reported as such even on a
+   * skewed clock.
    */
   static void verify(Request r, Authorization auth, String secretAccessKey, Instant now) {
     String amzDate = r.first("X-Amz-Date");
@@ -110,27 +134,47 @@ final class SigV4Verifier {
     try {
       requestTime = LocalDateTime.parse(amzDate.trim(), AMZ_DATE).toInstant(ZoneOffset.UTC);
     } catch (DateTimeParseException e) {
-      throw StsError.incompleteSignature("X-Amz-Date must be in the ISO8601 basic format yyyyMMdd'T'HHmmss'Z'");
+      throw StsError.incompleteSignature(
+          "X-Amz-Date must be in the ISO8601 basic format yyyyMMdd'T'HHmmss'Z'");
     }
     if (!amzDate.trim().startsWith(auth.scopeDate())) {
       throw StsError.signatureDoesNotMatch(
-          "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '"
-              + auth.scopeDate() + "' != '" + amzDate.trim().substring(0, 8) + "', from '" + amzDate.trim() + "'.");
+          "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from"
+              + " HTTP: '"
+              + auth.scopeDate()
+              + "' != '"
+              + amzDate.trim().substring(0, 8)
+              + "', from '"
+              + amzDate.trim()
+              + "'.");
     }
     if (!"sts".equals(auth.service())) {
       throw StsError.signatureDoesNotMatch(
           "Credential should be scoped to correct service: 'sts'. ");
     }
     if (requestTime.isBefore(now.minus(MAX_SKEW))) {
-      throw StsError.signatureDoesNotMatch("Signature expired: " + amzDate.trim() + " is now earlier than "
-          + AMZ_DATE.format(now.minus(MAX_SKEW)) + " (" + AMZ_DATE.format(now) + " - 15 min.)");
+      throw StsError.signatureDoesNotMatch(
+          "Signature expired: "
+              + amzDate.trim()
+              + " is now earlier than "
+              + AMZ_DATE.format(now.minus(MAX_SKEW))
+              + " ("
+              + AMZ_DATE.format(now)
+              + " - 15 min.)");
     }
     if (requestTime.isAfter(now.plus(MAX_SKEW))) {
-      throw StsError.signatureDoesNotMatch("Signature not yet current: " + amzDate.trim() + " is still later than "
-          + AMZ_DATE.format(now.plus(MAX_SKEW)) + " (" + AMZ_DATE.format(now) + " + 15 min.)");
+      throw StsError.signatureDoesNotMatch(
+          "Signature not yet current: "
+              + amzDate.trim()
+              + " is still later than "
+              + AMZ_DATE.format(now.plus(MAX_SKEW))
+              + " ("
+              + AMZ_DATE.format(now)
+              + " + 15 min.)");
     }
     if (!auth.signedHeaders().contains("host")) {
-      throw StsError.signatureDoesNotMatch("'Host' must be a 'SignedHeader' in the AWS Authorization.");
+      throw StsError.signatureDoesNotMatch(
+          "'Host' must be a 'SignedHeader' in the AWS Authorization.");
     }
 
     String bodyHash = HEX.formatHex(Ids.sha256(r.body()));
@@ -139,19 +183,24 @@ final class SigV4Verifier {
       throw StsError.signatureDoesNotMatch(
           "The provided 'x-amz-content-sha256' header does not match what was computed.");
     }
-    String canonicalRequest = String.join("\n",
-        r.method(),
-        canonicalUri(r.rawPath()),
-        canonicalQuery(r.rawQuery()),
-        canonicalHeaders(r, auth.signedHeaders()),
-        String.join(";", auth.signedHeaders()),
-        bodyHash);
-    String stringToSign = String.join("\n",
-        ALGORITHM,
-        amzDate.trim(),
-        auth.scope(),
-        HEX.formatHex(Ids.sha256(canonicalRequest.getBytes(StandardCharsets.UTF_8))));
-    byte[] key = hmac(("AWS4" + secretAccessKey).getBytes(StandardCharsets.UTF_8), auth.scopeDate());
+    String canonicalRequest =
+        String.join(
+            "\n",
+            r.method(),
+            canonicalUri(r.rawPath()),
+            canonicalQuery(r.rawQuery()),
+            canonicalHeaders(r, auth.signedHeaders()),
+            String.join(";", auth.signedHeaders()),
+            bodyHash);
+    String stringToSign =
+        String.join(
+            "\n",
+            ALGORITHM,
+            amzDate.trim(),
+            auth.scope(),
+            HEX.formatHex(Ids.sha256(canonicalRequest.getBytes(StandardCharsets.UTF_8))));
+    byte[] key =
+        hmac(("AWS4" + secretAccessKey).getBytes(StandardCharsets.UTF_8), auth.scopeDate());
     key = hmac(key, auth.region());
     key = hmac(key, auth.service());
     key = hmac(key, "aws4_request");
@@ -163,13 +212,17 @@ final class SigV4Verifier {
     }
   }
 
-  /** Non-S3 services normalize the path and URI-encode it a second time (the SDK sends it encoded once). */
+  /**
+   * Non-S3 services normalize the path and URI-encode it a second time (the SDK sends it encoded
+   * once).
+   */
   static String canonicalUri(String rawPath) {
     if (rawPath == null || rawPath.isEmpty()) {
       return "/";
     }
     String normalized = URI.create(rawPath).normalize().getRawPath();
-    // split with limit -1 keeps the empty segments, so "/" and trailing slashes survive the round trip
+    // split with limit -1 keeps the empty segments, so "/" and trailing slashes survive the round
+    // trip
     return Arrays.stream(normalized.split("/", -1))
         .map(SigV4Verifier::uriEncode)
         .collect(Collectors.joining("/"));
@@ -195,7 +248,9 @@ final class SigV4Verifier {
     return String.join("&", joined);
   }
 
-  /** Each signed header as lowercase-name:value, values trimmed with inner runs of spaces collapsed. */
+  /**
+   * Each signed header as lowercase-name:value, values trimmed with inner runs of spaces collapsed.
+   */
   private static String canonicalHeaders(Request r, List<String> signedHeaders) {
     StringBuilder sb = new StringBuilder();
     for (String name : signedHeaders) {
@@ -204,8 +259,10 @@ final class SigV4Verifier {
       if (values != null) {
         values.forEach(v -> cleaned.add(v.trim().replaceAll("\\s+", " ")));
       }
-      sb.append(name.toLowerCase(Locale.ROOT)).append(':')
-          .append(String.join(",", cleaned)).append('\n');
+      sb.append(name.toLowerCase(Locale.ROOT))
+          .append(':')
+          .append(String.join(",", cleaned))
+          .append('\n');
     }
     return sb.toString();
   }
@@ -215,11 +272,17 @@ final class SigV4Verifier {
     StringBuilder sb = new StringBuilder();
     for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
       char c = (char) (b & 0xff);
-      if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
-          || c == '-' || c == '_' || c == '.' || c == '~') {
+      if ((c >= 'A' && c <= 'Z')
+          || (c >= 'a' && c <= 'z')
+          || (c >= '0' && c <= '9')
+          || c == '-'
+          || c == '_'
+          || c == '.'
+          || c == '~') {
         sb.append(c);
       } else {
-        sb.append('%').append(Character.toUpperCase(Character.forDigit((c >> 4) & 0xf, 16)))
+        sb.append('%')
+            .append(Character.toUpperCase(Character.forDigit((c >> 4) & 0xf, 16)))
             .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
       }
     }

@@ -40,7 +40,9 @@ public final class StsEmulator implements AutoCloseable {
     this.clock = b.clock;
     this.port = b.port;
     b.issuers.forEach(this::trust);
-    this.handler = new StsHandler(clock, faults, new StsActions(tokens, trust, store, b.lifetimeDivisor), calls);
+    this.handler =
+        new StsHandler(
+            clock, faults, new StsActions(tokens, trust, store, b.lifetimeDivisor), calls);
   }
 
   public static Builder builder() {
@@ -56,13 +58,17 @@ public final class StsEmulator implements AutoCloseable {
 
     private Builder() {}
 
-    /** The emulator's idea of "now" for expirations and request-date checks (default: system UTC). */
+    /**
+     * The emulator's idea of "now" for expirations and request-date checks (default: system UTC).
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 
-    /** Issued credentials live DurationSeconds / divisor seconds (at least 1 s); the default is 1. */
+    /**
+     * Issued credentials live DurationSeconds / divisor seconds (at least 1 s); the default is 1.
+     */
     public Builder lifetimeDivisor(long divisor) {
       if (divisor < 1) {
         throw new IllegalArgumentException("lifetimeDivisor must be at least 1");
@@ -94,16 +100,20 @@ public final class StsEmulator implements AutoCloseable {
       throw new IllegalStateException("already started");
     }
     try {
-      server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port), 0);
+      server =
+          HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port), 0);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot bind the STS emulator to 127.0.0.1:" + port, e);
     }
     AtomicInteger n = new AtomicInteger();
-    executor = Executors.newFixedThreadPool(2, r -> {
-      Thread t = new Thread(r, "sts-emulator-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
+    executor =
+        Executors.newFixedThreadPool(
+            2,
+            r -> {
+              Thread t = new Thread(r, "sts-emulator-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
     server.setExecutor(executor);
     server.createContext("/", handler);
     server.start();
@@ -138,7 +148,10 @@ public final class StsEmulator implements AutoCloseable {
     return this;
   }
 
-  /** Tokens with this aud and a sub matching {@code subjectGlob} ('*' = any run) may assume the role. */
+  /**
+   * Tokens with this aud and a sub matching {@code subjectGlob} ('*' = any run) may assume the
+   * role.
+   */
   public StsEmulator allowWebIdentity(String roleArn, String subjectGlob, String audience) {
     trust.allowWebIdentity(roleArn, subjectGlob, Objects.requireNonNull(audience, "audience"));
     return this;
@@ -150,7 +163,10 @@ public final class StsEmulator implements AutoCloseable {
     return this;
   }
 
-  /** Sessions of roles matching {@code callerRoleArnGlob} (role or assumed-role ARN) may assume the role. */
+  /**
+   * Sessions of roles matching {@code callerRoleArnGlob} (role or assumed-role ARN) may assume the
+   * role.
+   */
   public StsEmulator allowAssumeRole(String roleArn, String callerRoleArnGlob) {
     trust.allowAssumeRole(roleArn, callerRoleArnGlob);
     return this;
@@ -168,28 +184,38 @@ public final class StsEmulator implements AutoCloseable {
     return this;
   }
 
-  /** Demo mode: any trusted-issuer token may assume any role, any issued session may chain into any role. */
+  /**
+   * Demo mode: any trusted-issuer token may assume any role, any issued session may chain into any
+   * role.
+   */
   public StsEmulator permissive() {
     trust.permissive(true);
     return this;
   }
 
   /**
-   * The next {@code count} calls of {@code action} ("*" = any) answer this error instead. STS reports
-   * status 5xx as a Receiver fault, anything else as a Sender fault.
+   * The next {@code count} calls of {@code action} ("*" = any) answer this error instead. STS
+   * reports status 5xx as a Receiver fault, anything else as a Sender fault.
    */
-  public StsEmulator failNext(String action, int count, String errorCode, int httpStatus, String message) {
-    faults.add(action, count, new StsError(errorCode, httpStatus, message == null ? errorCode : message));
+  public StsEmulator failNext(
+      String action, int count, String errorCode, int httpStatus, String message) {
+    faults.add(
+        action, count, new StsError(errorCode, httpStatus, message == null ? errorCode : message));
     return this;
   }
 
-  /** The next {@code count} calls of {@code action} ("*" = any) get their connection closed, no response. */
+  /**
+   * The next {@code count} calls of {@code action} ("*" = any) get their connection closed, no
+   * response.
+   */
   public StsEmulator dropNext(String action, int count) {
     faults.add(action, count, null);
     return this;
   }
 
-  /** Forgets pending faults and recorded calls; trust rules, issuers and issued credentials stay. */
+  /**
+   * Forgets pending faults and recorded calls; trust rules, issuers and issued credentials stay.
+   */
   public void reset() {
     faults.clear();
     calls.clear();
@@ -202,12 +228,13 @@ public final class StsEmulator implements AutoCloseable {
 
   /** How many calls of this action were received, whatever their outcome ("*" = all). */
   public int count(String action) {
-    return (int) calls.stream().filter(c -> action.equals("*") || c.action().equals(action)).count();
+    return (int)
+        calls.stream().filter(c -> action.equals("*") || c.action().equals(action)).count();
   }
 
   /**
-   * Every secret access key and session token issued, every token or session token received, and every
-   * token the trusted issuers minted: values that must never appear in a log.
+   * Every secret access key and session token issued, every token or session token received, and
+   * every token the trusted issuers minted: values that must never appear in a log.
    */
   public Set<String> secretMaterial() {
     Set<String> all = new HashSet<>(store.secrets());

@@ -1,8 +1,8 @@
 package io.stagecred.emulator;
 
 /**
- * An STS error answer (code, HTTP status, message) raised while handling a request. Messages are sent to
- * the client, so they must never contain tokens or secrets.
+ * An STS error answer (code, HTTP status, message) raised while handling a request. Messages are
+ * sent to the client, so they must never contain tokens or secrets.
  */
 final class StsError extends RuntimeException {
   private static final long serialVersionUID = 1L;

@@ -13,8 +13,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Reads STS Query requests off the HTTP server, applies injected faults, records each call and writes
- * the XML answer. Logs one summary line per call, never a parameter that could be secret.
+ * Reads STS Query requests off the HTTP server, applies injected faults, records each call and
+ * writes the XML answer. Logs one summary line per call, never a parameter that could be secret.
  */
 final class StsHandler implements HttpHandler {
   private static final Logger LOG = Logger.getLogger(StsEmulator.class.getName());
@@ -44,18 +44,20 @@ final class StsHandler implements HttpHandler {
         Faults.Injected fault = faults.take(draft.action);
         if (fault != null && fault.drop()) {
           record(draft, "DROPPED");
-          // closing an exchange that never sent headers closes the TCP connection: no HTTP response at all
+          // closing an exchange that never sent headers closes the TCP connection: no HTTP response
+          // at all
           return;
         }
         if (fault != null) {
           throw fault.error();
         }
-        SigV4Verifier.Request request = new SigV4Verifier.Request(
-            exchange.getRequestMethod(),
-            exchange.getRequestURI().getRawPath(),
-            exchange.getRequestURI().getRawQuery(),
-            exchange.getRequestHeaders()::get,
-            body);
+        SigV4Verifier.Request request =
+            new SigV4Verifier.Request(
+                exchange.getRequestMethod(),
+                exchange.getRequestURI().getRawPath(),
+                exchange.getRequestURI().getRawQuery(),
+                exchange.getRequestHeaders()::get,
+                body);
         String xml = actions.handle(params, request, draft, now, requestId);
         // recorded before answering, so a test sees the call as soon as its SDK call returns
         record(draft, "OK");
@@ -75,8 +77,12 @@ final class StsHandler implements HttpHandler {
   private void record(CallDraft draft, String outcome) {
     Call call = draft.toCall(outcome);
     calls.add(call);
-    LOG.log(Level.FINE, "STS {0} role={1} session={2} caller={3} outcome={4}",
-        new Object[] {call.action(), call.roleArn(), call.roleSessionName(), call.subject(), outcome});
+    LOG.log(
+        Level.FINE,
+        "STS {0} role={1} session={2} caller={3} outcome={4}",
+        new Object[] {
+          call.action(), call.roleArn(), call.roleSessionName(), call.subject(), outcome
+        });
   }
 
   private static void send(HttpExchange exchange, int status, String xml, String requestId)

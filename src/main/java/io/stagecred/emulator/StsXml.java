@@ -2,7 +2,9 @@ package io.stagecred.emulator;
 
 import java.time.temporal.ChronoUnit;
 
-/** Writes the STS Query protocol XML documents: the three action responses and the error response. */
+/**
+ * Writes the STS Query protocol XML documents: the three action responses and the error response.
+ */
 final class StsXml {
   static final String NAMESPACE = "https://sts.amazonaws.com/doc/2011-06-15/";
 
@@ -12,22 +14,27 @@ final class StsXml {
 
   static String assumeRoleWithWebIdentity(
       IssuedSession s, String subject, String provider, String audience, String requestId) {
-    StsXml x = new StsXml().open("AssumeRoleWithWebIdentityResponse", true)
-        .open("AssumeRoleWithWebIdentityResult", false)
-        .credentials(s)
-        .element("SubjectFromWebIdentityToken", subject)
-        .assumedRoleUser(s)
-        .element("Provider", provider)
-        .element("Audience", audience)
-        .close("AssumeRoleWithWebIdentityResult");
+    StsXml x =
+        new StsXml()
+            .open("AssumeRoleWithWebIdentityResponse", true)
+            .open("AssumeRoleWithWebIdentityResult", false)
+            .credentials(s)
+            .element("SubjectFromWebIdentityToken", subject)
+            .assumedRoleUser(s)
+            .element("Provider", provider)
+            .element("Audience", audience)
+            .close("AssumeRoleWithWebIdentityResult");
     return x.metadata(requestId).close("AssumeRoleWithWebIdentityResponse").toString();
   }
 
-  static String assumeRole(IssuedSession s, String sourceIdentity, int packedPolicySize, String requestId) {
-    StsXml x = new StsXml().open("AssumeRoleResponse", true)
-        .open("AssumeRoleResult", false)
-        .credentials(s)
-        .assumedRoleUser(s);
+  static String assumeRole(
+      IssuedSession s, String sourceIdentity, int packedPolicySize, String requestId) {
+    StsXml x =
+        new StsXml()
+            .open("AssumeRoleResponse", true)
+            .open("AssumeRoleResult", false)
+            .credentials(s)
+            .assumedRoleUser(s);
     if (sourceIdentity != null) {
       x.element("SourceIdentity", sourceIdentity);
     }
@@ -36,7 +43,8 @@ final class StsXml {
   }
 
   static String getCallerIdentity(IssuedSession s, String requestId) {
-    return new StsXml().open("GetCallerIdentityResponse", true)
+    return new StsXml()
+        .open("GetCallerIdentityResponse", true)
         .open("GetCallerIdentityResult", false)
         .element("Arn", s.assumedRoleArn())
         .element("UserId", s.userId())
@@ -49,7 +57,8 @@ final class StsXml {
 
   /** STS errors put the RequestId beside Error, not inside a ResponseMetadata element. */
   static String error(StsError e, String requestId) {
-    return new StsXml().open("ErrorResponse", true)
+    return new StsXml()
+        .open("ErrorResponse", true)
         .open("Error", false)
         .element("Type", e.type())
         .element("Code", e.code)
@@ -77,7 +86,9 @@ final class StsXml {
   }
 
   private StsXml metadata(String requestId) {
-    return open("ResponseMetadata", false).element("RequestId", requestId).close("ResponseMetadata");
+    return open("ResponseMetadata", false)
+        .element("RequestId", requestId)
+        .close("ResponseMetadata");
   }
 
   private StsXml open(String name, boolean root) {
@@ -102,22 +113,30 @@ final class StsXml {
 
   /** Escapes markup characters and drops characters XML 1.0 cannot carry at all. */
   private void escape(String value) {
-    value.codePoints().forEach(c -> {
-      switch (c) {
-        case '<' -> sb.append("&lt;");
-        case '>' -> sb.append("&gt;");
-        case '&' -> sb.append("&amp;");
-        case '"' -> sb.append("&quot;");
-        case '\'' -> sb.append("&apos;");
-        default -> {
-          boolean legal = c == 0x9 || c == 0xA || c == 0xD || (c >= 0x20 && c <= 0xD7FF)
-              || (c >= 0xE000 && c <= 0xFFFD) || c >= 0x10000;
-          if (legal) {
-            sb.appendCodePoint(c);
-          }
-        }
-      }
-    });
+    value
+        .codePoints()
+        .forEach(
+            c -> {
+              switch (c) {
+                case '<' -> sb.append("&lt;");
+                case '>' -> sb.append("&gt;");
+                case '&' -> sb.append("&amp;");
+                case '"' -> sb.append("&quot;");
+                case '\'' -> sb.append("&apos;");
+                default -> {
+                  boolean legal =
+                      c == 0x9
+                          || c == 0xA
+                          || c == 0xD
+                          || (c >= 0x20 && c <= 0xD7FF)
+                          || (c >= 0xE000 && c <= 0xFFFD)
+                          || c >= 0x10000;
+                  if (legal) {
+                    sb.appendCodePoint(c);
+                  }
+                }
+              }
+            });
   }
 
   @Override

@@ -18,8 +18,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Reads a web identity token (compact JWT) and checks it the way STS checks an OIDC token: well-formed,
- * RS256-signed by a trusted issuer's JWKS key, and inside its validity window.
+ * Reads a web identity token (compact JWT) and checks it the way STS checks an OIDC token:
+ * well-formed, RS256-signed by a trusted issuer's JWKS key, and inside its validity window.
  */
 final class TokenVerifier {
   /** STS tolerates some clock difference between the identity provider and AWS. */
@@ -55,14 +55,17 @@ final class TokenVerifier {
       throw StsError.invalidIdentityToken("Unsupported token signing algorithm; expected RS256");
     }
     String kid = text(header, "kid");
-    PublicKey key = kid == null && issuerKeys.size() == 1
-        ? issuerKeys.values().iterator().next()
-        : kid == null ? null : issuerKeys.get(kid);
+    PublicKey key =
+        kid == null && issuerKeys.size() == 1
+            ? issuerKeys.values().iterator().next()
+            : kid == null ? null : issuerKeys.get(kid);
     if (key == null) {
-      throw StsError.invalidIdentityToken("The key id (kid) of the token is not in the provider's JWKS");
+      throw StsError.invalidIdentityToken(
+          "The key id (kid) of the token is not in the provider's JWKS");
     }
     if (!signatureValid(key, parts[0] + "." + parts[1], signature)) {
-      throw StsError.invalidIdentityToken("Couldn't verify the signature of the web identity token");
+      throw StsError.invalidIdentityToken(
+          "Couldn't verify the signature of the web identity token");
     }
 
     Instant exp = epoch(claims, "exp");
@@ -74,8 +77,10 @@ final class TokenVerifier {
       throw new StsError(
           "ExpiredTokenException",
           400,
-          "Token expired: current date/time " + now.getEpochSecond()
-              + " must be before the expiration date/time " + exp.getEpochSecond());
+          "Token expired: current date/time "
+              + now.getEpochSecond()
+              + " must be before the expiration date/time "
+              + exp.getEpochSecond());
     }
     for (String claim : List.of("nbf", "iat")) {
       Instant t = epoch(claims, claim);
@@ -108,11 +113,12 @@ final class TokenVerifier {
     if (aud != null && aud.isTextual()) {
       result.add(aud.asText());
     } else if (aud != null && aud.isArray()) {
-      aud.forEach(a -> {
-        if (a.isTextual()) {
-          result.add(a.asText());
-        }
-      });
+      aud.forEach(
+          a -> {
+            if (a.isTextual()) {
+              result.add(a.asText());
+            }
+          });
     }
     return result;
   }

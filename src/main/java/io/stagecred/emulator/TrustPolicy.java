@@ -7,8 +7,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * The emulator's stand-in for IAM role trust policies: which web identities and which calling roles may
- * assume a role, the ExternalId a role demands, and the role's MaxSessionDuration.
+ * The emulator's stand-in for IAM role trust policies: which web identities and which calling roles
+ * may assume a role, the ExternalId a role demands, and the role's MaxSessionDuration.
  */
 final class TrustPolicy {
   static final int DEFAULT_MAX_SESSION_SECONDS = 3600;
@@ -18,7 +18,10 @@ final class TrustPolicy {
 
   record ChainRule(Glob role, Glob caller) {}
 
-  /** Outcome of the web identity trust check; {@code audience} is the aud the matching rule accepted. */
+  /**
+   * Outcome of the web identity trust check; {@code audience} is the aud the matching rule
+   * accepted.
+   */
   record WebDecision(boolean allowed, boolean wrongAudience, String audience) {}
 
   private final List<WebIdentityRule> webRules = new CopyOnWriteArrayList<>();
@@ -51,21 +54,23 @@ final class TrustPolicy {
   }
 
   /**
-   * Like STS: a token whose aud no rule of the role accepts is an invalid token, while a role without a
-   * rule for this subject is an authorization failure.
+   * Like STS: a token whose aud no rule of the role accepts is an invalid token, while a role
+   * without a rule for this subject is an authorization failure.
    */
   WebDecision webIdentity(String roleArn, String subject, List<String> audiences) {
     String firstAud = audiences.isEmpty() ? null : audiences.get(0);
     if (permissive) {
       return new WebDecision(true, false, firstAud);
     }
-    List<WebIdentityRule> forRole = webRules.stream().filter(r -> r.role().matches(roleArn)).toList();
+    List<WebIdentityRule> forRole =
+        webRules.stream().filter(r -> r.role().matches(roleArn)).toList();
     if (forRole.isEmpty()) {
       return new WebDecision(false, false, null);
     }
-    List<WebIdentityRule> forAudience = forRole.stream()
-        .filter(r -> r.audience() == null || audiences.contains(r.audience()))
-        .toList();
+    List<WebIdentityRule> forAudience =
+        forRole.stream()
+            .filter(r -> r.audience() == null || audiences.contains(r.audience()))
+            .toList();
     if (forAudience.isEmpty()) {
       return new WebDecision(false, true, null);
     }
@@ -76,11 +81,17 @@ final class TrustPolicy {
         .orElse(new WebDecision(false, false, null));
   }
 
-  /** A chain rule's caller glob may name the caller's role ARN or its assumed-role (session) ARN. */
+  /**
+   * A chain rule's caller glob may name the caller's role ARN or its assumed-role (session) ARN.
+   */
   boolean mayChain(String roleArn, IssuedSession caller) {
     return permissive
-        || chainRules.stream().anyMatch(r -> r.role().matches(roleArn)
-            && (r.caller().matches(caller.roleArn()) || r.caller().matches(caller.assumedRoleArn())));
+        || chainRules.stream()
+            .anyMatch(
+                r ->
+                    r.role().matches(roleArn)
+                        && (r.caller().matches(caller.roleArn())
+                            || r.caller().matches(caller.assumedRoleArn())));
   }
 
   Optional<String> requiredExternalId(String roleArn) {

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * Collects request parameter problems and writes them as one STS ValidationError message:
- * "N validation error(s) detected: Value 'x' at 'field' failed to satisfy constraint: ...; ...".
+ * Collects request parameter problems and writes them as one STS ValidationError message: "N
+ * validation error(s) detected: Value 'x' at 'field' failed to satisfy constraint: ...; ...".
  */
 final class Validator {
   static final String NAME_PATTERN = "[\\w+=,.@-]*";
@@ -38,14 +38,20 @@ final class Validator {
     if (n < min) {
       fail(field, shown, "Member must have length greater than or equal to " + min);
     } else if (n > max) {
-      fail(field, sensitive ? "***" : "(" + n + " characters)", "Member must have length less than or equal to " + max);
+      fail(
+          field,
+          sensitive ? "***" : "(" + n + " characters)",
+          "Member must have length less than or equal to " + max);
     }
     return this;
   }
 
   Validator pattern(String field, String value, String regex, boolean sensitive) {
     if (value != null && !Pattern.compile(regex).matcher(value).matches()) {
-      fail(field, sensitive ? "***" : value, "Member must satisfy regular expression pattern: " + regex);
+      fail(
+          field,
+          sensitive ? "***" : value,
+          "Member must satisfy regular expression pattern: " + regex);
     }
     return this;
   }
@@ -61,7 +67,8 @@ final class Validator {
 
   Validator fail(String field, String shownValue, String constraint) {
     String value = shownValue == null ? "null" : "'" + shownValue + "'";
-    problems.add("Value " + value + " at '" + field + "' failed to satisfy constraint: " + constraint);
+    problems.add(
+        "Value " + value + " at '" + field + "' failed to satisfy constraint: " + constraint);
     return this;
   }
 
@@ -69,7 +76,11 @@ final class Validator {
     if (!problems.isEmpty()) {
       int n = problems.size();
       throw StsError.validation(
-          n + " validation error" + (n == 1 ? "" : "s") + " detected: " + String.join("; ", problems));
+          n
+              + " validation error"
+              + (n == 1 ? "" : "s")
+              + " detected: "
+              + String.join("; ", problems));
     }
   }
 }

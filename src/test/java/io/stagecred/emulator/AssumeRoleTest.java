@@ -52,21 +52,28 @@ class AssumeRoleTest {
   }
 
   @Test
+  @SuppressWarnings("deprecation") // the SDK deprecates packedPolicySize(); STS still sends it
   void chainsIntoAStageRoleWithTagsExternalIdAndSourceIdentity() {
-    AssumeRoleResponse r = asDeployer.assumeRole(stageRequest()
-        .durationSeconds(1800)
-        .sourceIdentity("ci-run-42")
-        .tags(Tag.builder().key("stage").value("dev").build(),
-            Tag.builder().key("pipeline").value("deploy/main").build())
-        .transitiveTagKeys("stage")
-        .build());
+    AssumeRoleResponse r =
+        asDeployer.assumeRole(
+            stageRequest()
+                .durationSeconds(1800)
+                .sourceIdentity("ci-run-42")
+                .tags(
+                    Tag.builder().key("stage").value("dev").build(),
+                    Tag.builder().key("pipeline").value("deploy/main").build())
+                .transitiveTagKeys("stage")
+                .build());
 
-    assertThat(r.assumedRoleUser().arn()).isEqualTo("arn:aws:sts::123456789012:assumed-role/stage-dev/dev-deploy");
+    assertThat(r.assumedRoleUser().arn())
+        .isEqualTo("arn:aws:sts::123456789012:assumed-role/stage-dev/dev-deploy");
     assertThat(r.assumedRoleUser().assumedRoleId()).matches("AROA[A-Z0-9]{17}:dev-deploy");
     assertThat(r.sourceIdentity()).isEqualTo("ci-run-42");
     assertThat(r.packedPolicySize()).isBetween(1, 100);
     assertThat(r.credentials().expiration()).isEqualTo(f.clock.instant().plusSeconds(1800));
-    assertThat(r.credentials().accessKeyId()).matches("ASIA[A-Z0-9]{16}").isNotEqualTo(deployer.accessKeyId());
+    assertThat(r.credentials().accessKeyId())
+        .matches("ASIA[A-Z0-9]{16}")
+        .isNotEqualTo(deployer.accessKeyId());
 
     Call call = f.sts.calls().get(f.sts.calls().size() - 1);
     assertThat(call.action()).isEqualTo("AssumeRole");
@@ -84,21 +91,31 @@ class AssumeRoleTest {
 
     IssuedSession session = f.sts.session(r.credentials().accessKeyId()).orElseThrow();
     assertThat(session.roleArn()).isEqualTo(STAGE_ROLE);
-    assertThat(session.tags()).containsOnly(entry("stage", "dev"), entry("pipeline", "deploy/main"));
-    assertThat(f.signedBy(r.credentials()).getCallerIdentity().arn()).isEqualTo(r.assumedRoleUser().arn());
+    assertThat(session.tags())
+        .containsOnly(entry("stage", "dev"), entry("pipeline", "deploy/main"));
+    assertThat(f.signedBy(r.credentials()).getCallerIdentity().arn())
+        .isEqualTo(r.assumedRoleUser().arn());
   }
 
   @Test
   void transitiveTagsAndSourceIdentityCarryOverToTheNextHop() {
-    Credentials stage = asDeployer.assumeRole(stageRequest()
-        .sourceIdentity("ci-run-42")
-        .tags(Tag.builder().key("stage").value("dev").build(), Tag.builder().key("temp").value("x").build())
-        .transitiveTagKeys("stage")
-        .build()).credentials();
+    Credentials stage =
+        asDeployer
+            .assumeRole(
+                stageRequest()
+                    .sourceIdentity("ci-run-42")
+                    .tags(
+                        Tag.builder().key("stage").value("dev").build(),
+                        Tag.builder().key("temp").value("x").build())
+                    .transitiveTagKeys("stage")
+                    .build())
+            .credentials();
 
-    AssumeRoleResponse audit = f.signedBy(stage).assumeRole(b -> b.roleArn(AUDIT_ROLE).roleSessionName("audit"));
+    AssumeRoleResponse audit =
+        f.signedBy(stage).assumeRole(b -> b.roleArn(AUDIT_ROLE).roleSessionName("audit"));
 
-    assertThat(audit.assumedRoleUser().arn()).isEqualTo("arn:aws:sts::210987654321:assumed-role/audit/audit");
+    assertThat(audit.assumedRoleUser().arn())
+        .isEqualTo("arn:aws:sts::210987654321:assumed-role/audit/audit");
     assertThat(audit.sourceIdentity()).isEqualTo("ci-run-42");
     IssuedSession session = f.sts.session(audit.credentials().accessKeyId()).orElseThrow();
     assertThat(session.tags()).containsOnly(entry("stage", "dev"));
@@ -107,7 +124,12 @@ class AssumeRoleTest {
   }
 
   /** A rejected AssumeRole: how it differs from a valid one, and the answer STS gives. */
-  record Case(String name, Consumer<AssumeRoleRequest.Builder> change, String code, int status, String message) {
+  record Case(
+      String name,
+      Consumer<AssumeRoleRequest.Builder> change,
+      String code,
+      int status,
+      String message) {
     @Override
     public String toString() {
       return name;
@@ -116,29 +138,77 @@ class AssumeRoleTest {
 
   static Stream<Case> rejections() {
     return Stream.of(
-        new Case("chained DurationSeconds above one hour", b -> b.durationSeconds(3601), "ValidationError", 400,
-            "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining."),
-        new Case("caller not trusted by the role", b -> b.roleArn(AUDIT_ROLE).externalId(null),
-            "AccessDenied", 403, "User: arn:aws:sts::123456789012:assumed-role/deployer/ci-run-42"
-                + " is not authorized to perform: sts:AssumeRole on resource: " + AUDIT_ROLE),
-        new Case("missing ExternalId", b -> b.externalId(null), "AccessDenied", 403, "not authorized"),
-        new Case("wrong ExternalId", b -> b.externalId("stagecred-prod-0000"), "AccessDenied", 403,
+        new Case(
+            "chained DurationSeconds above one hour",
+            b -> b.durationSeconds(3601),
+            "ValidationError",
+            400,
+            "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by"
+                + " role chaining."),
+        new Case(
+            "caller not trusted by the role",
+            b -> b.roleArn(AUDIT_ROLE).externalId(null),
+            "AccessDenied",
+            403,
+            "User: arn:aws:sts::123456789012:assumed-role/deployer/ci-run-42"
+                + " is not authorized to perform: sts:AssumeRole on resource: "
+                + AUDIT_ROLE),
+        new Case(
+            "missing ExternalId", b -> b.externalId(null), "AccessDenied", 403, "not authorized"),
+        new Case(
+            "wrong ExternalId",
+            b -> b.externalId("stagecred-prod-0000"),
+            "AccessDenied",
+            403,
             "not authorized"),
-        new Case("ExternalId with an illegal character", b -> b.externalId("bad id!"), "ValidationError", 400,
+        new Case(
+            "ExternalId with an illegal character",
+            b -> b.externalId("bad id!"),
+            "ValidationError",
+            400,
             "at 'externalId'"),
-        new Case("tag key with an illegal character", b -> b.tags(Tag.builder().key("bad*key").value("v").build()),
-            "ValidationError", 400, "Value 'bad*key' at 'tags.1.member.key' failed to satisfy constraint"),
-        new Case("tag value too long", b -> b.tags(Tag.builder().key("k").value("v".repeat(257)).build()),
-            "ValidationError", 400, "Member must have length less than or equal to 256"),
-        new Case("51 tags", b -> b.tags(IntStream.rangeClosed(1, 51)
-                .mapToObj(i -> Tag.builder().key("k" + i).value("v").build()).toList()),
-            "ValidationError", 400, "at 'tags' failed to satisfy constraint"),
-        new Case("tag keys differing only in case", b -> b.tags(Tag.builder().key("Stage").value("a").build(),
-                Tag.builder().key("stage").value("b").build()),
-            "ValidationError", 400, "Duplicate tag keys"),
-        new Case("source identity with a space", b -> b.sourceIdentity("ci run"), "ValidationError", 400,
+        new Case(
+            "tag key with an illegal character",
+            b -> b.tags(Tag.builder().key("bad*key").value("v").build()),
+            "ValidationError",
+            400,
+            "Value 'bad*key' at 'tags.1.member.key' failed to satisfy constraint"),
+        new Case(
+            "tag value too long",
+            b -> b.tags(Tag.builder().key("k").value("v".repeat(257)).build()),
+            "ValidationError",
+            400,
+            "Member must have length less than or equal to 256"),
+        new Case(
+            "51 tags",
+            b ->
+                b.tags(
+                    IntStream.rangeClosed(1, 51)
+                        .mapToObj(i -> Tag.builder().key("k" + i).value("v").build())
+                        .toList()),
+            "ValidationError",
+            400,
+            "at 'tags' failed to satisfy constraint"),
+        new Case(
+            "tag keys differing only in case",
+            b ->
+                b.tags(
+                    Tag.builder().key("Stage").value("a").build(),
+                    Tag.builder().key("stage").value("b").build()),
+            "ValidationError",
+            400,
+            "Duplicate tag keys"),
+        new Case(
+            "source identity with a space",
+            b -> b.sourceIdentity("ci run"),
+            "ValidationError",
+            400,
             "at 'sourceIdentity'"),
-        new Case("session name with a slash", b -> b.roleSessionName("dev/deploy"), "ValidationError", 400,
+        new Case(
+            "session name with a slash",
+            b -> b.roleSessionName("dev/deploy"),
+            "ValidationError",
+            400,
             "at 'roleSessionName'"));
   }
 
@@ -151,22 +221,31 @@ class AssumeRoleTest {
 
     StsException e = assertStsError(() -> asDeployer.assumeRole(request), c.code(), c.status());
 
-    assertThat(e.awsErrorDetails().errorMessage()).contains(c.message()).doesNotContain(EXTERNAL_ID);
+    assertThat(e.awsErrorDetails().errorMessage())
+        .contains(c.message())
+        .doesNotContain(EXTERNAL_ID);
     List<Call> calls = f.sts.calls();
     assertThat(calls.get(calls.size() - 1).outcome()).isEqualTo(c.code());
   }
 
   @Test
   void changingTheSourceIdentityWithinAChainIsDenied() {
-    Credentials stage = asDeployer.assumeRole(stageRequest().sourceIdentity("alice").build()).credentials();
+    Credentials stage =
+        asDeployer.assumeRole(stageRequest().sourceIdentity("alice").build()).credentials();
 
-    assertStsError(() -> f.signedBy(stage).assumeRole(b -> b.roleArn(AUDIT_ROLE).roleSessionName("audit")
-        .sourceIdentity("mallory")), "AccessDenied", 403);
+    assertStsError(
+        () ->
+            f.signedBy(stage)
+                .assumeRole(
+                    b -> b.roleArn(AUDIT_ROLE).roleSessionName("audit").sourceIdentity("mallory")),
+        "AccessDenied",
+        403);
   }
 
   @Test
   void unsignedAssumeRoleIsMissingAuthentication() {
-    assertStsError(() -> f.anonymous().assumeRole(stageRequest().build()), "MissingAuthenticationToken", 403);
+    assertStsError(
+        () -> f.anonymous().assumeRole(stageRequest().build()), "MissingAuthenticationToken", 403);
   }
 
   @Test
@@ -174,17 +253,35 @@ class AssumeRoleTest {
     try (StsFixture demo = new StsFixture()) {
       demo.sts.permissive();
       String anyRole = "arn:aws:iam::999999999999:role/whatever";
-      Credentials web = demo.anonymous().assumeRoleWithWebIdentity(b -> b.roleArn(anyRole)
-          .roleSessionName("demo").webIdentityToken(demo.token("someone", "some-audience"))).credentials();
+      Credentials web =
+          demo.anonymous()
+              .assumeRoleWithWebIdentity(
+                  b ->
+                      b.roleArn(anyRole)
+                          .roleSessionName("demo")
+                          .webIdentityToken(demo.token("someone", "some-audience")))
+              .credentials();
 
-      AssumeRoleResponse r = demo.signedBy(web).assumeRole(b -> b
-          .roleArn("arn:aws:iam::888888888888:role/path/target").roleSessionName("hop"));
+      AssumeRoleResponse r =
+          demo.signedBy(web)
+              .assumeRole(
+                  b ->
+                      b.roleArn("arn:aws:iam::888888888888:role/path/target")
+                          .roleSessionName("hop"));
 
-      assertThat(r.assumedRoleUser().arn()).isEqualTo("arn:aws:sts::888888888888:assumed-role/target/hop");
+      assertThat(r.assumedRoleUser().arn())
+          .isEqualTo("arn:aws:sts::888888888888:assumed-role/target/hop");
       // tokens from issuers it does not trust are still refused
-      String foreign = new JwtIssuer().mint("x", "y", demo.clock.instant(), demo.clock.instant().plusSeconds(60));
-      assertStsError(() -> demo.anonymous().assumeRoleWithWebIdentity(b -> b.roleArn(anyRole)
-          .roleSessionName("demo").webIdentityToken(foreign)), "InvalidIdentityToken", 400);
+      String foreign =
+          new JwtIssuer()
+              .mint("x", "y", demo.clock.instant(), demo.clock.instant().plusSeconds(60));
+      assertStsError(
+          () ->
+              demo.anonymous()
+                  .assumeRoleWithWebIdentity(
+                      b -> b.roleArn(anyRole).roleSessionName("demo").webIdentityToken(foreign)),
+          "InvalidIdentityToken",
+          400);
     }
   }
 }

@@ -39,7 +39,10 @@ class FaultInjectionTest {
     return Stream.of(
         new Fault("Throttling", 400, "Rate exceeded"),
         new Fault("InternalFailure", 500, "An internal error has occurred"),
-        new Fault("RegionDisabledException", 403, "STS is not activated in this region for account:123456789012."),
+        new Fault(
+            "RegionDisabledException",
+            403,
+            "STS is not activated in this region for account:123456789012."),
         new Fault("AccessDenied", 403, "Injected <denial> & \"quotes\""));
   }
 
@@ -53,8 +56,12 @@ class FaultInjectionTest {
     // XML-escaped on the wire, so the SDK reads back exactly the injected message
     assertThat(e.awsErrorDetails().errorMessage()).isEqualTo(fault.message());
     assertThat(e.awsErrorDetails().rawResponse().asUtf8String())
-        .startsWith("<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><Error><Type>"
-            + (fault.status() >= 500 ? "Receiver" : "Sender") + "</Type><Code>" + fault.code() + "</Code>");
+        .startsWith(
+            "<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><Error><Type>"
+                + (fault.status() >= 500 ? "Receiver" : "Sender")
+                + "</Type><Code>"
+                + fault.code()
+                + "</Code>");
     assertThat(f.sts.calls().get(0).outcome()).isEqualTo(fault.code());
     assertThat(f.webIdentity("s2").credentials()).isNotNull();
     assertThat(f.sts.count(WEB)).isEqualTo(2);
@@ -64,7 +71,8 @@ class FaultInjectionTest {
   void regionDisabledMapsToTheModeledException() {
     f.sts.failNext(WEB, 1, "RegionDisabledException", 403, "disabled");
 
-    assertThat(catchThrowable(() -> f.webIdentity("s1"))).isInstanceOf(RegionDisabledException.class);
+    assertThat(catchThrowable(() -> f.webIdentity("s1")))
+        .isInstanceOf(RegionDisabledException.class);
   }
 
   @Test
@@ -75,7 +83,9 @@ class FaultInjectionTest {
     assertStsError(() -> f.webIdentity("s2"), "Throttling", 400);
     assertThat(f.webIdentity("s3").credentials()).isNotNull();
     assertThat(f.sts.count(WEB)).isEqualTo(3);
-    assertThat(f.sts.calls()).extracting(Call::outcome).containsExactly("Throttling", "Throttling", "OK");
+    assertThat(f.sts.calls())
+        .extracting(Call::outcome)
+        .containsExactly("Throttling", "Throttling", "OK");
   }
 
   @Test
@@ -85,8 +95,12 @@ class FaultInjectionTest {
 
     var creds = f.webIdentity("s1").credentials();
     assertThat(f.signedBy(creds).getCallerIdentity().arn()).endsWith("/s1");
-    assertStsError(() -> f.signedBy(creds).assumeRole(b -> b.roleArn(StsFixture.STAGE_ROLE)
-        .roleSessionName("hop")), "Throttling", 400);
+    assertStsError(
+        () ->
+            f.signedBy(creds)
+                .assumeRole(b -> b.roleArn(StsFixture.STAGE_ROLE).roleSessionName("hop")),
+        "Throttling",
+        400);
   }
 
   @Test
@@ -113,18 +127,22 @@ class FaultInjectionTest {
   @Test
   void sdkDefaultRetriesRideOutTransientServerErrors() {
     f.sts.failNext(WEB, 2, "InternalFailure", 500, "transient");
-    try (StsClient retrying = StsClient.builder()
-        .endpointOverride(f.sts.endpoint())
-        .region(Region.US_EAST_1)
-        .credentialsProvider(AnonymousCredentialsProvider.create())
-        .httpClient(UrlConnectionHttpClient.create())
-        .build()) {
+    try (StsClient retrying =
+        StsClient.builder()
+            .endpointOverride(f.sts.endpoint())
+            .region(Region.US_EAST_1)
+            .credentialsProvider(AnonymousCredentialsProvider.create())
+            .httpClient(UrlConnectionHttpClient.create())
+            .build()) {
 
-      var r = retrying.assumeRoleWithWebIdentity(b -> b.roleArn(DEPLOYER).roleSessionName("retry")
-          .webIdentityToken(f.token()));
+      var r =
+          retrying.assumeRoleWithWebIdentity(
+              b -> b.roleArn(DEPLOYER).roleSessionName("retry").webIdentityToken(f.token()));
 
       assertThat(r.credentials()).isNotNull();
-      assertThat(f.sts.calls()).extracting(Call::outcome).containsExactly("InternalFailure", "InternalFailure", "OK");
+      assertThat(f.sts.calls())
+          .extracting(Call::outcome)
+          .containsExactly("InternalFailure", "InternalFailure", "OK");
     }
   }
 

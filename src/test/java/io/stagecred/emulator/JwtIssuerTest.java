@@ -33,7 +33,9 @@ class JwtIssuerTest {
     assertThat(header.get("typ").asText()).isEqualTo("JWT");
     assertThat(header.get("kid").asText()).isEqualTo(issuer.kid());
     JsonNode claims = decode(parts[1]);
-    assertThat(claims.get("iss").asText()).isEqualTo(issuer.issuer()).startsWith("https://oidc.stagecred.local/");
+    assertThat(claims.get("iss").asText())
+        .isEqualTo(issuer.issuer())
+        .startsWith("https://oidc.stagecred.local/");
     assertThat(claims.get("sub").asText()).isEqualTo("system:serviceaccount:ci:deployer");
     assertThat(claims.get("aud").isTextual()).isTrue();
     assertThat(claims.get("aud").asText()).isEqualTo("sts.amazonaws.com");
@@ -53,16 +55,20 @@ class JwtIssuerTest {
     // 2048-bit modulus = 256 unsigned bytes = 342 unpadded base64url characters (no sign byte)
     assertThat(jwk.get("n").asText()).hasSize(342).doesNotContain("=");
     assertThat(jwk.get("e").asText()).isEqualTo("AQAB");
-    PublicKey key = KeyFactory.getInstance("RSA").generatePublic(new RSAPublicKeySpec(
-        new BigInteger(1, Base64.getUrlDecoder().decode(jwk.get("n").asText())),
-        new BigInteger(1, Base64.getUrlDecoder().decode(jwk.get("e").asText()))));
+    PublicKey key =
+        KeyFactory.getInstance("RSA")
+            .generatePublic(
+                new RSAPublicKeySpec(
+                    new BigInteger(1, Base64.getUrlDecoder().decode(jwk.get("n").asText())),
+                    new BigInteger(1, Base64.getUrlDecoder().decode(jwk.get("e").asText()))));
     assertThat(key).isEqualTo(issuer.publicKey());
 
     int lastDot = token.lastIndexOf('.');
     Signature verifier = Signature.getInstance("SHA256withRSA");
     verifier.initVerify(key);
     verifier.update(token.substring(0, lastDot).getBytes(StandardCharsets.US_ASCII));
-    assertThat(verifier.verify(Base64.getUrlDecoder().decode(token.substring(lastDot + 1)))).isTrue();
+    assertThat(verifier.verify(Base64.getUrlDecoder().decode(token.substring(lastDot + 1))))
+        .isTrue();
   }
 
   @Test

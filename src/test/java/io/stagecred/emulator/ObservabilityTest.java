@@ -23,22 +23,23 @@ class ObservabilityTest {
   private final StsFixture f = new StsFixture();
   private final List<String> logLines = new ArrayList<>();
   private final Logger logger = Logger.getLogger(StsEmulator.class.getName());
-  private final Handler capture = new Handler() {
-    private final SimpleFormatter formatter = new SimpleFormatter();
+  private final Handler capture =
+      new Handler() {
+        private final SimpleFormatter formatter = new SimpleFormatter();
 
-    @Override
-    public void publish(LogRecord record) {
-      synchronized (logLines) {
-        logLines.add(formatter.format(record));
-      }
-    }
+        @Override
+        public void publish(LogRecord record) {
+          synchronized (logLines) {
+            logLines.add(formatter.format(record));
+          }
+        }
 
-    @Override
-    public void flush() {}
+        @Override
+        public void flush() {}
 
-    @Override
-    public void close() {}
-  };
+        @Override
+        public void close() {}
+      };
   private Level previousLevel;
 
   @BeforeEach
@@ -60,13 +61,24 @@ class ObservabilityTest {
   void recordsSuccessfulAndFailedCallsInOrder() {
     Credentials web = f.webIdentity("s1").credentials();
     String stranger = f.token("system:serviceaccount:other:x", StsFixture.AUDIENCE);
-    assertStsError(() -> f.anonymous().assumeRoleWithWebIdentity(b -> b.roleArn(DEPLOYER)
-        .roleSessionName("s2").durationSeconds(900).webIdentityToken(stranger)), "AccessDenied", 403);
+    assertStsError(
+        () ->
+            f.anonymous()
+                .assumeRoleWithWebIdentity(
+                    b ->
+                        b.roleArn(DEPLOYER)
+                            .roleSessionName("s2")
+                            .durationSeconds(900)
+                            .webIdentityToken(stranger)),
+        "AccessDenied",
+        403);
     f.signedBy(web).getCallerIdentity();
 
     List<Call> calls = f.sts.calls();
-    assertThat(calls).extracting(Call::action)
-        .containsExactly("AssumeRoleWithWebIdentity", "AssumeRoleWithWebIdentity", "GetCallerIdentity");
+    assertThat(calls)
+        .extracting(Call::action)
+        .containsExactly(
+            "AssumeRoleWithWebIdentity", "AssumeRoleWithWebIdentity", "GetCallerIdentity");
     assertThat(calls).extracting(Call::outcome).containsExactly("OK", "AccessDenied", "OK");
     Call denied = calls.get(1);
     assertThat(denied.roleArn()).isEqualTo(DEPLOYER);
@@ -85,27 +97,44 @@ class ObservabilityTest {
   void secretMaterialHoldsEverySecretIssuedOrSeenAndNothingPrintsOrLogsIt() {
     f.sts.allowAssumeRole(STAGE_ROLE, DEPLOYER).requireExternalId(STAGE_ROLE, "ext-id-1234");
     String token = f.token();
-    Credentials web = f.anonymous().assumeRoleWithWebIdentity(b -> b.roleArn(DEPLOYER)
-        .roleSessionName("s1").webIdentityToken(token)).credentials();
-    AssumeRoleResponse stage = f.signedBy(web).assumeRole(b -> b.roleArn(STAGE_ROLE).roleSessionName("hop")
-        .externalId("ext-id-1234"));
-    String untrusted = new JwtIssuer().mint("x", "y", f.clock.instant(), f.clock.instant().plusSeconds(60));
-    assertStsError(() -> f.anonymous().assumeRoleWithWebIdentity(b -> b.roleArn(DEPLOYER)
-        .roleSessionName("s2").webIdentityToken(untrusted)), "InvalidIdentityToken", 400);
-    assertStsError(() -> f.signedBy("ASIAZZZZZZZZZZZZZZZZ", "y".repeat(40), "made-up-session-token")
-        .getCallerIdentity(), "InvalidClientTokenId", 403);
+    Credentials web =
+        f.anonymous()
+            .assumeRoleWithWebIdentity(
+                b -> b.roleArn(DEPLOYER).roleSessionName("s1").webIdentityToken(token))
+            .credentials();
+    AssumeRoleResponse stage =
+        f.signedBy(web)
+            .assumeRole(
+                b -> b.roleArn(STAGE_ROLE).roleSessionName("hop").externalId("ext-id-1234"));
+    String untrusted =
+        new JwtIssuer().mint("x", "y", f.clock.instant(), f.clock.instant().plusSeconds(60));
+    assertStsError(
+        () ->
+            f.anonymous()
+                .assumeRoleWithWebIdentity(
+                    b -> b.roleArn(DEPLOYER).roleSessionName("s2").webIdentityToken(untrusted)),
+        "InvalidIdentityToken",
+        400);
+    assertStsError(
+        () ->
+            f.signedBy("ASIAZZZZZZZZZZZZZZZZ", "y".repeat(40), "made-up-session-token")
+                .getCallerIdentity(),
+        "InvalidClientTokenId",
+        403);
     f.sts.failNext("*", 1, "Throttling", 400, "Rate exceeded");
     assertStsError(() -> f.signedBy(stage.credentials()).getCallerIdentity(), "Throttling", 400);
 
-    assertThat(f.sts.secretMaterial()).contains(
-        token,
-        untrusted,
-        web.secretAccessKey(),
-        web.sessionToken(),
-        stage.credentials().secretAccessKey(),
-        stage.credentials().sessionToken(),
-        "made-up-session-token");
-    assertThat(f.sts.secretMaterial()).doesNotContain(web.accessKeyId(), stage.credentials().accessKeyId());
+    assertThat(f.sts.secretMaterial())
+        .contains(
+            token,
+            untrusted,
+            web.secretAccessKey(),
+            web.sessionToken(),
+            stage.credentials().secretAccessKey(),
+            stage.credentials().sessionToken(),
+            "made-up-session-token");
+    assertThat(f.sts.secretMaterial())
+        .doesNotContain(web.accessKeyId(), stage.credentials().accessKeyId());
 
     List<String> printed = new ArrayList<>();
     f.sts.calls().forEach(c -> printed.add(c.toString()));

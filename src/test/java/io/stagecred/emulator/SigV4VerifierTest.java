@@ -28,14 +28,15 @@ class SigV4VerifierTest {
 
   @Test
   void acceptsAGetWithQueryParametersAnEncodedPathAndMessyHeaders() {
-    SdkHttpRequest request = SdkHttpRequest.builder()
-        .method(SdkHttpMethod.GET)
-        .uri(URI.create("http://127.0.0.1:4566/a%20b/./c/"))
-        .putRawQueryParameter("Version", "2011-06-15")
-        .putRawQueryParameter("Action", "GetCallerIdentity")
-        .putRawQueryParameter("Note", "a b+c/d~e*f")
-        .putHeader("X-Custom", "  spaced    out  value ")
-        .build();
+    SdkHttpRequest request =
+        SdkHttpRequest.builder()
+            .method(SdkHttpMethod.GET)
+            .uri(URI.create("http://127.0.0.1:4566/a%20b/./c/"))
+            .putRawQueryParameter("Version", "2011-06-15")
+            .putRawQueryParameter("Action", "GetCallerIdentity")
+            .putRawQueryParameter("Note", "a b+c/d~e*f")
+            .putHeader("X-Custom", "  spaced    out  value ")
+            .build();
 
     assertVerifies(sign(request, "", "sts"), "");
   }
@@ -43,9 +44,12 @@ class SigV4VerifierTest {
   @Test
   void acceptsAPostWithAMatchingContentSha256AndRejectsAnAlteredBody() {
     String body = "Action=GetCallerIdentity&Version=2011-06-15";
-    SdkHttpRequest request = post()
-        .putHeader("x-amz-content-sha256", HexFormat.of().formatHex(Ids.sha256(body.getBytes(StandardCharsets.UTF_8))))
-        .build();
+    SdkHttpRequest request =
+        post()
+            .putHeader(
+                "x-amz-content-sha256",
+                HexFormat.of().formatHex(Ids.sha256(body.getBytes(StandardCharsets.UTF_8))))
+            .build();
     SdkHttpRequest signed = sign(request, body, "sts");
 
     assertVerifies(signed, body);
@@ -69,19 +73,24 @@ class SigV4VerifierTest {
     assertThat(failure(sign(post().build(), body, "iam"), body, NOW).getMessage())
         .contains("scoped to correct service");
     SdkHttpRequest signed = sign(post().build(), body, "sts");
-    assertThat(failure(signed, body, NOW.plusSeconds(901)).getMessage()).startsWith("Signature expired");
-    assertThat(failure(signed, body, NOW.minusSeconds(901)).getMessage()).startsWith("Signature not yet current");
+    assertThat(failure(signed, body, NOW.plusSeconds(901)).getMessage())
+        .startsWith("Signature expired");
+    assertThat(failure(signed, body, NOW.minusSeconds(901)).getMessage())
+        .startsWith("Signature not yet current");
     assertThatCode(() -> verify(signed, body, NOW.plusSeconds(900))).doesNotThrowAnyException();
   }
 
   @Test
   void malformedAuthorizationHeadersAreIncompleteSignatures() {
-    for (String header : new String[] {
-        "AWS AKIDEXAMPLE:signature",
-        "AWS4-HMAC-SHA256 Credential=AKID/20260301/us-east-1/sts/aws4_request, Signature=abc",
-        "AWS4-HMAC-SHA256 Credential=AKID/20260301/sts, SignedHeaders=host, Signature=abc"}) {
+    for (String header :
+        new String[] {
+          "AWS AKIDEXAMPLE:signature",
+          "AWS4-HMAC-SHA256 Credential=AKID/20260301/us-east-1/sts/aws4_request, Signature=abc",
+          "AWS4-HMAC-SHA256 Credential=AKID/20260301/sts, SignedHeaders=host, Signature=abc"
+        }) {
       SdkHttpRequest r = post().putHeader("Authorization", header).build();
-      StsError e = catchThrowableOfType(StsError.class, () -> SigV4Verifier.parse(toVerifierRequest(r, "")));
+      StsError e =
+          catchThrowableOfType(StsError.class, () -> SigV4Verifier.parse(toVerifierRequest(r, "")));
       assertThat(e.code).as(header).isEqualTo("IncompleteSignature");
     }
   }
@@ -104,13 +113,15 @@ class SigV4VerifierTest {
   }
 
   private static SdkHttpRequest sign(SdkHttpRequest request, String body, String service) {
-    return AwsV4HttpSigner.create().sign(r -> r
-        .identity(AwsCredentialsIdentity.create("ASIAEXAMPLEEXAMPLE00", SECRET))
-        .request(request)
-        .payload(ContentStreamProvider.fromUtf8String(body))
-        .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, service)
-        .putProperty(AwsV4HttpSigner.REGION_NAME, "eu-central-1")
-        .putProperty(HttpSigner.SIGNING_CLOCK, Clock.fixed(NOW, ZoneOffset.UTC)))
+    return AwsV4HttpSigner.create()
+        .sign(
+            r ->
+                r.identity(AwsCredentialsIdentity.create("ASIAEXAMPLEEXAMPLE00", SECRET))
+                    .request(request)
+                    .payload(ContentStreamProvider.fromUtf8String(body))
+                    .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, service)
+                    .putProperty(AwsV4HttpSigner.REGION_NAME, "eu-central-1")
+                    .putProperty(HttpSigner.SIGNING_CLOCK, Clock.fixed(NOW, ZoneOffset.UTC)))
         .request();
   }
 

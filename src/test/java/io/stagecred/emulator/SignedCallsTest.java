@@ -41,19 +41,28 @@ class SignedCallsTest {
     String secret = c.secretAccessKey();
     String tampered = secret.substring(0, 39) + (secret.charAt(39) == 'A' ? 'B' : 'A');
 
-    var e = assertStsError(() -> f.signedBy(c.accessKeyId(), tampered, c.sessionToken()).getCallerIdentity(),
-        "SignatureDoesNotMatch", 403);
+    var e =
+        assertStsError(
+            () -> f.signedBy(c.accessKeyId(), tampered, c.sessionToken()).getCallerIdentity(),
+            "SignatureDoesNotMatch",
+            403);
 
     assertThat(e.awsErrorDetails().errorMessage())
-        .startsWith("The request signature we calculated does not match the signature you provided.");
+        .startsWith(
+            "The request signature we calculated does not match the signature you provided.");
   }
 
   @Test
   void unknownAccessKeyIsAnInvalidClientTokenId() {
     f.webIdentity("s1");
 
-    var e = assertStsError(() -> f.signedBy("ASIAAAAAAAAAAAAAAAAA", "x".repeat(40), "bogus-token")
-        .getCallerIdentity(), "InvalidClientTokenId", 403);
+    var e =
+        assertStsError(
+            () ->
+                f.signedBy("ASIAAAAAAAAAAAAAAAAA", "x".repeat(40), "bogus-token")
+                    .getCallerIdentity(),
+            "InvalidClientTokenId",
+            403);
 
     assertThat(e.awsErrorDetails().errorMessage())
         .isEqualTo("The security token included in the request is invalid.");
@@ -64,8 +73,12 @@ class SignedCallsTest {
     Credentials c1 = f.webIdentity("s1").credentials();
     Credentials c2 = f.webIdentity("s2").credentials();
 
-    assertStsError(() -> f.signedBy(c1.accessKeyId(), c1.secretAccessKey(), c2.sessionToken())
-        .getCallerIdentity(), "InvalidClientTokenId", 403);
+    assertStsError(
+        () ->
+            f.signedBy(c1.accessKeyId(), c1.secretAccessKey(), c2.sessionToken())
+                .getCallerIdentity(),
+        "InvalidClientTokenId",
+        403);
   }
 
   @Test
@@ -94,15 +107,24 @@ class SignedCallsTest {
   @Test
   void requestDateMoreThan15MinutesOffIsASignatureError() {
     f.sts.maxSessionDuration(StsFixture.DEPLOYER, 43200);
-    Credentials c = f.anonymous().assumeRoleWithWebIdentity(b -> b.roleArn(StsFixture.DEPLOYER)
-        .roleSessionName("skew").durationSeconds(43200).webIdentityToken(f.token())).credentials();
+    Credentials c =
+        f.anonymous()
+            .assumeRoleWithWebIdentity(
+                b ->
+                    b.roleArn(StsFixture.DEPLOYER)
+                        .roleSessionName("skew")
+                        .durationSeconds(43200)
+                        .webIdentityToken(f.token()))
+            .credentials();
     f.clock.advance(Duration.ofMinutes(16));
 
-    var behind = assertStsError(() -> f.signedBy(c).getCallerIdentity(), "SignatureDoesNotMatch", 403);
+    var behind =
+        assertStsError(() -> f.signedBy(c).getCallerIdentity(), "SignatureDoesNotMatch", 403);
     assertThat(behind.awsErrorDetails().errorMessage()).startsWith("Signature expired: ");
 
     f.clock.advance(Duration.ofMinutes(-32));
-    var ahead = assertStsError(() -> f.signedBy(c).getCallerIdentity(), "SignatureDoesNotMatch", 403);
+    var ahead =
+        assertStsError(() -> f.signedBy(c).getCallerIdentity(), "SignatureDoesNotMatch", 403);
     assertThat(ahead.awsErrorDetails().errorMessage()).startsWith("Signature not yet current: ");
 
     f.clock.advance(Duration.ofMinutes(16));
@@ -111,8 +133,10 @@ class SignedCallsTest {
 
   @Test
   void unsignedGetCallerIdentityIsMissingAuthentication() {
-    var e = assertStsError(() -> f.anonymous().getCallerIdentity(), "MissingAuthenticationToken", 403);
+    var e =
+        assertStsError(() -> f.anonymous().getCallerIdentity(), "MissingAuthenticationToken", 403);
 
-    assertThat(e.awsErrorDetails().errorMessage()).isEqualTo("Request is missing Authentication Token");
+    assertThat(e.awsErrorDetails().errorMessage())
+        .isEqualTo("Request is missing Authentication Token");
   }
 }

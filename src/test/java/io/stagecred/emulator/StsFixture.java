@@ -33,7 +33,13 @@ final class StsFixture implements AutoCloseable {
   }
 
   StsFixture(long lifetimeDivisor) {
-    sts = StsEmulator.builder().clock(clock).lifetimeDivisor(lifetimeDivisor).trust(issuer).build().start();
+    sts =
+        StsEmulator.builder()
+            .clock(clock)
+            .lifetimeDivisor(lifetimeDivisor)
+            .trust(issuer)
+            .build()
+            .start();
     sts.allowWebIdentity(DEPLOYER, "system:serviceaccount:ci:*", AUDIENCE);
   }
 
@@ -57,27 +63,30 @@ final class StsFixture implements AutoCloseable {
   }
 
   StsClient signedBy(String accessKeyId, String secretAccessKey, String sessionToken) {
-    return client(StaticCredentialsProvider.create(
-        AwsSessionCredentials.create(accessKeyId, secretAccessKey, sessionToken)));
+    return client(
+        StaticCredentialsProvider.create(
+            AwsSessionCredentials.create(accessKeyId, secretAccessKey, sessionToken)));
   }
 
   /** A single attempt per call, so error tests see the first answer and run fast. */
   StsClient client(AwsCredentialsProvider credentials) {
-    StsClient c = StsClient.builder()
-        .endpointOverride(sts.endpoint())
-        .region(Region.US_EAST_1)
-        .credentialsProvider(credentials)
-        .httpClient(UrlConnectionHttpClient.create())
-        .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
-        .build();
+    StsClient c =
+        StsClient.builder()
+            .endpointOverride(sts.endpoint())
+            .region(Region.US_EAST_1)
+            .credentialsProvider(credentials)
+            .httpClient(UrlConnectionHttpClient.create())
+            .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
+            .build();
     clients.add(c);
     return c;
   }
 
   /** Web identity credentials for the deployer role. */
   AssumeRoleWithWebIdentityResponse webIdentity(String sessionName) {
-    return anonymous().assumeRoleWithWebIdentity(r -> r
-        .roleArn(DEPLOYER).roleSessionName(sessionName).webIdentityToken(token()));
+    return anonymous()
+        .assumeRoleWithWebIdentity(
+            r -> r.roleArn(DEPLOYER).roleSessionName(sessionName).webIdentityToken(token()));
   }
 
   @Override
