@@ -44,8 +44,7 @@ final class StsHandler implements HttpHandler {
         Faults.Injected fault = faults.take(draft.action);
         if (fault != null && fault.drop()) {
           record(draft, "DROPPED");
-          // closing an exchange that never sent headers closes the TCP connection: no HTTP response
-          // at all
+          // closing an exchange that never sent headers closes the TCP connection: no response
           return;
         }
         if (fault != null) {
@@ -65,10 +64,17 @@ final class StsHandler implements HttpHandler {
       } catch (StsError e) {
         record(draft, e.code);
         send(exchange, e.status, StsXml.error(e, requestId), requestId);
+      } catch (RuntimeException e) {
+        // an emulator bug: answer like an STS outage rather than leaving the client hanging.
+        // Only the type is logged, since an exception message could quote request content.
+        LOG.log(Level.WARNING, "STS emulator: request failed with {0}", e.getClass().getName());
+        StsError internal = new StsError("InternalFailure", 500, "An internal error has occurred");
+        record(draft, internal.code);
+        send(exchange, internal.status, StsXml.error(internal, requestId), requestId);
       }
-    } catch (IOException | RuntimeException e) {
-      // only the type: an exception message could quote request content
-      LOG.log(Level.WARNING, "STS emulator: request failed with {0}", e.getClass().getName());
+    } catch (IOException e) {
+      // the client went away mid-request; nothing left to answer
+      LOG.log(Level.FINE, "STS emulator: connection failed with {0}", e.getClass().getName());
     } finally {
       exchange.close();
     }
