@@ -35,7 +35,7 @@ final class Faults {
 
   synchronized void add(String action, int count, StsError error) {
     if (action == null || action.isEmpty()) {
-      throw new IllegalArgumentException("action must be an STS action name or *");
+      throw new IllegalArgumentException("target must be an STS action name, a role ARN or *");
     }
     if (count < 1) {
       throw new IllegalArgumentException("count must be at least 1");
@@ -43,11 +43,15 @@ final class Faults {
     entries.add(new Entry(action, error, count));
   }
 
-  /** Takes one use of the oldest fault that applies to {@code action}, or returns null. */
-  synchronized Injected take(String action) {
+  /**
+   * Takes one use of the oldest fault that applies to a request, or returns null. A fault's target is
+   * an action name, a role ARN (so that tests sharing one emulator do not steal each other's faults),
+   * or "*".
+   */
+  synchronized Injected take(String action, String roleArn) {
     for (Iterator<Entry> it = entries.iterator(); it.hasNext(); ) {
       Entry e = it.next();
-      if (e.action.equals("*") || e.action.equals(action)) {
+      if (e.action.equals("*") || e.action.equals(action) || e.action.equals(roleArn)) {
         if (--e.remaining == 0) {
           it.remove();
         }

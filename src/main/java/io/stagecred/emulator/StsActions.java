@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The three STS actions: reads their parameters, applies the checks real STS applies (in its
@@ -32,12 +33,18 @@ final class StsActions {
   private final TrustPolicy trust;
   private final CredentialStore store;
   private final long lifetimeDivisor;
+  private final Map<String, Long> roleDivisors = new ConcurrentHashMap<>();
 
   StsActions(TokenVerifier tokens, TrustPolicy trust, CredentialStore store, long lifetimeDivisor) {
     this.tokens = tokens;
     this.trust = trust;
     this.store = store;
     this.lifetimeDivisor = lifetimeDivisor;
+  }
+
+  /** Overrides the lifetime divisor for one role. */
+  void lifetimeDivisor(String roleArn, long divisor) {
+    roleDivisors.put(roleArn, divisor);
   }
 
   String handle(
@@ -84,7 +91,7 @@ final class StsActions {
     checkMaxSessionDuration(role, seconds);
     IssuedSession s =
         store.issue(
-            role, p.get("RoleSessionName"), expiration(now, seconds), Map.of(), List.of(), null);
+            role, p.get("RoleSessionName"), expiration(now, role.arn(), seconds), Map.of(), List.of(), null);
     d.issuedAccessKeyId = s.accessKeyId();
     return StsXml.assumeRoleWithWebIdentity(
         s, t.subject(), t.issuer(), decision.audience(), requestId);
@@ -185,7 +192,7 @@ final class StsActions {
         store.issue(
             role,
             p.get("RoleSessionName"),
-            expiration(now, seconds),
+            expiration(now, role.arn(), seconds),
             sessionTags,
             List.copyOf(sessionTransitive),
             effectiveSourceIdentity);
@@ -231,9 +238,9 @@ final class StsActions {
   /**
    * Expiration = now + DurationSeconds / divisor, at least one second, on whole seconds like STS.
    */
-  private Instant expiration(Instant now, int durationSeconds) {
-    return now.truncatedTo(ChronoUnit.SECONDS)
-        .plusSeconds(Math.max(1, durationSeconds / lifetimeDivisor));
+  private Instant expiration(Instant now, String roleArn, int durationSeconds) {
+    long divisor = roleDivisors.getOrDefault(roleArn, lifetimeDivisor);
+    return now.truncatedTo(ChronoUnit.SECONDS).plusSeconds(Math.max(1, durationSeconds / divisor));
   }
 
   private void checkMaxSessionDuration(RoleArn role, int seconds) {

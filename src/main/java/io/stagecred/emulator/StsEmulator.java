@@ -32,6 +32,7 @@ public final class StsEmulator implements AutoCloseable {
   private final CredentialStore store = new CredentialStore();
   private final Faults faults = new Faults();
   private final List<Call> calls = new CopyOnWriteArrayList<>();
+  private final StsActions actions;
   private final StsHandler handler;
   private HttpServer server;
   private ExecutorService executor;
@@ -40,9 +41,8 @@ public final class StsEmulator implements AutoCloseable {
     this.clock = b.clock;
     this.port = b.port;
     b.issuers.forEach(this::trust);
-    this.handler =
-        new StsHandler(
-            clock, faults, new StsActions(tokens, trust, store, b.lifetimeDivisor), calls);
+    this.actions = new StsActions(tokens, trust, store, b.lifetimeDivisor);
+    this.handler = new StsHandler(clock, faults, actions, calls);
   }
 
   public static Builder builder() {
@@ -224,6 +224,20 @@ public final class StsEmulator implements AutoCloseable {
   /** Every call received so far, oldest first. */
   public List<Call> calls() {
     return List.copyOf(calls);
+  }
+
+  /** Issued credentials for {@code roleArn} live DurationSeconds / divisor seconds (at least 1 s). */
+  public StsEmulator lifetimeDivisor(String roleArn, long divisor) {
+    if (divisor < 1) {
+      throw new IllegalArgumentException("lifetimeDivisor must be at least 1");
+    }
+    actions.lifetimeDivisor(roleArn, divisor);
+    return this;
+  }
+
+  /** How many calls naming {@code roleArn} were received, whatever their outcome. */
+  public int countFor(String roleArn) {
+    return (int) calls.stream().filter(c -> roleArn.equals(c.roleArn())).count();
   }
 
   /** How many calls of this action were received, whatever their outcome ("*" = all). */

@@ -41,7 +41,7 @@ final class StsHandler implements HttpHandler {
       try {
         QueryParams params = QueryParams.parse(exchange.getRequestURI().getRawQuery(), body);
         draft.read(params);
-        Faults.Injected fault = faults.take(draft.action);
+        Faults.Injected fault = faults.take(draft.action, draft.roleArn);
         if (fault != null && fault.drop()) {
           record(draft, "DROPPED");
           // closing an exchange that never sent headers closes the TCP connection: no response

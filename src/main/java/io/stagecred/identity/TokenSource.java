@@ -5,7 +5,6 @@ import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.stagecred.config.StagecredConfig;
-import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,7 +14,6 @@ import java.nio.file.Path;
  * Obtains web-identity tokens: minted for a service account through the TokenRequest API, or read
  * from the operator's own projected token file (re-read on every call because the kubelet rotates it).
  */
-@ApplicationScoped
 public class TokenSource {
 
   private final KubernetesClient client;

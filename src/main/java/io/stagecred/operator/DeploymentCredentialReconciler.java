@@ -8,6 +8,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
@@ -53,24 +54,12 @@ public class DeploymentCredentialReconciler implements Reconciler<DeploymentCred
   private final StagecredConfig config;
   private final Clock clock;
   private final StsGateway sts;
-  private final TokenSource tokens;
-  private final EventRecorder events;
-  private final StageHandler stages;
   private final OperatorIdentityPolicy operatorIdentityPolicy;
 
-  public DeploymentCredentialReconciler(
-      StagecredConfig config,
-      Clock clock,
-      StsGateway sts,
-      TokenSource tokens,
-      EventRecorder events,
-      StageHandler stages) {
+  public DeploymentCredentialReconciler(StagecredConfig config, Clock clock, StsGateway sts) {
     this.config = config;
     this.clock = clock;
     this.sts = sts;
-    this.tokens = tokens;
-    this.events = events;
-    this.stages = stages;
     this.operatorIdentityPolicy =
         new OperatorIdentityPolicy(
             config.operatorIdentity().allowedNamespaces().orElse(List.of()),
@@ -96,6 +85,8 @@ public class DeploymentCredentialReconciler implements Reconciler<DeploymentCred
     String name = resource.getMetadata().getName();
     long generation = Optional.ofNullable(resource.getMetadata().getGeneration()).orElse(0L);
     DeploymentCredentialStatus previous = resource.getStatus();
+    // Everything that talks to Kubernetes uses the framework's client for this reconciliation.
+    EventRecorder events = new EventRecorder(context.getClient(), clock);
 
     List<Violation> violations =
         SpecValidator.validate(
@@ -109,7 +100,8 @@ public class DeploymentCredentialReconciler implements Reconciler<DeploymentCred
       LOG.warnf("%s/%s: %s", namespace, name, message);
       events.warning(resource, Reason.InvalidSpec, message);
       return finish(
-          resource, StatusBuilder.refused(previous, generation, Reason.InvalidSpec, message, now), null);
+          resource,
+          context, StatusBuilder.refused(previous, generation, Reason.InvalidSpec, message, now), null);
     }
 
     IdentityPlan identity =
@@ -135,6 +127,7 @@ public class DeploymentCredentialReconciler implements Reconciler<DeploymentCred
         events.warning(resource, Reason.IdentityRefused, message);
         return finish(
             resource,
+            context,
             StatusBuilder.refused(previous, generation, Reason.IdentityRefused, message, now),
             null);
       }
@@ -144,7 +137,14 @@ public class DeploymentCredentialReconciler implements Reconciler<DeploymentCred
         context.getSecondaryResources(Secret.class).stream()
             .collect(Collectors.toMap(s -> s.getMetadata().getName(), Function.identity(), (a, b) -> a));
     IssuingSession session =
-        new IssuingSession(namespace, name, resource.getSpec().getRegion(), identity, tokens, sts);
+        new IssuingSession(
+            namespace,
+            name,
+            resource.getSpec().getRegion(),
+            identity,
+            new TokenSource(context.getClient(), config),
+            sts);
+    StageHandler stages = new StageHandler(context.getClient(), events, config.renewal());
     List<StageOutcome> outcomes = new ArrayList<>();
     for (StagePlan plan : plans) {
       outcomes.add(stages.handle(resource, plan, held.get(plan.secretName()), session, now));
@@ -165,7 +165,7 @@ public class DeploymentCredentialReconciler implements Reconciler<DeploymentCred
             .map(t -> Duration.between(now, t))
             .map(d -> d.compareTo(config.renewal().minInterval()) < 0 ? config.renewal().minInterval() : d)
             .orElse(null);
-    return finish(resource, status, next);
+    return finish(resource, context, status, next);
   }
 
   @Override
@@ -180,26 +180,47 @@ public class DeploymentCredentialReconciler implements Reconciler<DeploymentCred
     LOG.warnf(
         "%s/%s: reconciliation failed (%s); retrying",
         resource.getMetadata().getNamespace(), resource.getMetadata().getName(), detail);
-    resource.setStatus(
+    writeStatus(
+        resource,
+        context,
         StatusBuilder.refused(
             resource.getStatus(),
             Optional.ofNullable(resource.getMetadata().getGeneration()).orElse(0L),
             Reason.KubernetesApiError,
             "reconciliation failed: " + detail + "; retrying with backoff",
             clock.instant().truncatedTo(ChronoUnit.SECONDS)));
-    return ErrorStatusUpdateControl.patchStatus(resource);
+    return ErrorStatusUpdateControl.noStatusUpdate();
   }
 
   private UpdateControl<DeploymentCredential> finish(
-      DeploymentCredential resource, DeploymentCredentialStatus status, Duration next) {
-    UpdateControl<DeploymentCredential> control;
-    if (sameStatus(resource.getStatus(), status)) {
-      control = UpdateControl.noUpdate();
-    } else {
-      resource.setStatus(status);
-      control = UpdateControl.patchStatus(resource);
-    }
+      DeploymentCredential resource,
+      Context<DeploymentCredential> context,
+      DeploymentCredentialStatus status,
+      Duration next) {
+    writeStatus(resource, context, status);
+    UpdateControl<DeploymentCredential> control = UpdateControl.noUpdate();
     return next == null ? control : control.rescheduleAfter(next);
+  }
+
+  /**
+   * Replaces the status with an optimistic-locking update (retried on conflict by JOSDK's helper,
+   * which also caches the result so the next reconciliation reads its own write). A whole-status
+   * update, unlike a JSON patch computed against a cached copy, cannot fail on stale array indexes.
+   */
+  private static void writeStatus(
+      DeploymentCredential resource,
+      Context<DeploymentCredential> context,
+      DeploymentCredentialStatus status) {
+    if (sameStatus(resource.getStatus(), status)) {
+      return;
+    }
+    PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(
+        resource,
+        context,
+        latest -> {
+          latest.setStatus(status);
+          return latest;
+        });
   }
 
   private static boolean sameStatus(DeploymentCredentialStatus a, DeploymentCredentialStatus b) {

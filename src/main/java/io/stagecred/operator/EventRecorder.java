@@ -7,7 +7,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.stagecred.api.DeploymentCredential;
 import io.stagecred.api.Reason;
-import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import org.jboss.logging.Logger;
@@ -17,7 +16,6 @@ import org.jboss.logging.Logger;
  * same reason and message bumps the count of the existing Event instead of adding another one.
  * Messages are built by the operator and never hold credential material.
  */
-@ApplicationScoped
 public class EventRecorder {
 
   private static final Logger LOG = Logger.getLogger(EventRecorder.class);

@@ -1,6 +1,7 @@
 package io.stagecred.operator;
 
 import io.javaoperatorsdk.operator.Operator;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.stagecred.config.StagecredConfig;
 import jakarta.enterprise.event.Observes;
@@ -17,11 +18,22 @@ public class OperatorLauncher {
 
   private static final Logger LOG = Logger.getLogger(OperatorLauncher.class);
 
+  private Operator started;
+
   void onStart(@Observes StartupEvent event, StagecredConfig config, Instance<Operator> operator) {
     if (!"operator".equals(config.mode()) && !"demo".equals(config.mode())) {
       return;
     }
     LOG.infof("starting the stagecred operator (%s mode)", config.mode());
-    operator.get().start();
+    started = operator.get();
+    started.start();
+  }
+
+  /** Stops informers and reconciliations before the application's beans go away. */
+  void onStop(@Observes ShutdownEvent event) {
+    if (started != null) {
+      started.stop();
+      started = null;
+    }
   }
 }

@@ -13,7 +13,6 @@ import io.stagecred.renewal.StageDecision;
 import io.stagecred.renewal.StageFacts;
 import io.stagecred.sts.IssuedCredentials;
 import io.stagecred.sts.StsFailure;
-import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -24,7 +23,6 @@ import org.jboss.logging.Logger;
  * the renewal policy says so, and leaves the current Secret untouched when issuing fails or the
  * Secret belongs to someone else. The only writer of managed Secrets.
  */
-@ApplicationScoped
 public class StageHandler {
 
   private static final Logger LOG = Logger.getLogger(StageHandler.class);
@@ -33,10 +31,10 @@ public class StageHandler {
   private final EventRecorder events;
   private final StagecredConfig.Renewal renewal;
 
-  public StageHandler(KubernetesClient client, EventRecorder events, StagecredConfig config) {
+  public StageHandler(KubernetesClient client, EventRecorder events, StagecredConfig.Renewal renewal) {
     this.client = client;
     this.events = events;
-    this.renewal = config.renewal();
+    this.renewal = renewal;
   }
 
   StageOutcome handle(

@@ -9,9 +9,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.Operator;
-import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.stagecred.api.DeploymentCredential;
@@ -28,12 +29,13 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Renewal before expiry, with lifetimes the emulator shortens to seconds, and an operator restart
- * that finds fresh Secrets and makes no STS call. Runs against its own world, because the restart
- * stops the application's operator.
+ * that finds fresh Secrets and makes no STS call. Runs after the other operator tests, because the
+ * restart stops the application's operator.
  */
 @QuarkusTest
-@WithTestResource(value = WorldResource.class, scope = TestResourceScope.RESTRICTED_TO_CLASS)
+@WithTestResource(WorldResource.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Order(Integer.MAX_VALUE - 1)
 class RenewalAndRestartTest {
 
   private static final String AUD = "sts.amazonaws.com";
@@ -92,26 +94,32 @@ class RenewalAndRestartTest {
     int callsBefore = world.sts().countFor(role);
     assertThat(callsBefore).isEqualTo(2);
 
+    // Stopping the application's operator closes its client too, as a process exit would.
     operator.stop();
+    KubernetesClient fresh =
+        new KubernetesClientBuilder()
+            .withConfig(new ConfigBuilder().withMasterUrl(world.kubernetes().url()).build())
+            .build();
     Operator restarted =
         new Operator(
             o ->
-                o.withKubernetesClient(client)
+                o.withKubernetesClient(fresh)
                     .withCloseClientOnStop(false)
                     .withUseSSAToPatchPrimaryResource(false));
     restarted.register(reconciler);
     restarted.start();
     try {
       // The restarted operator reconciles everything it finds; a changed spec proves it is running.
-      DeploymentCredential current = get(client, ns, "app");
+      DeploymentCredential current = get(fresh, ns, "app");
       current.getSpec().setRenewBefore("15m");
-      client.resource(current).update();
-      awaitReady(client, ns, "app", "True", "CredentialsIssued");
+      fresh.resource(current).update();
+      awaitReady(fresh, ns, "app", "True", "CredentialsIssued");
       assertThat(world.sts().countFor(role)).as("fresh Secrets cost no STS call").isEqualTo(callsBefore);
-      Secret after = client.secrets().inNamespace(ns).withName("app-dev").get();
+      Secret after = fresh.secrets().inNamespace(ns).withName("app-dev").get();
       assertThat(after.getMetadata().getResourceVersion()).isEqualTo(before.getMetadata().getResourceVersion());
     } finally {
       restarted.stop();
+      fresh.close();
     }
   }
 }

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 @Order(Integer.MAX_VALUE)
 class ZzSecretLeakScanTest {
 
-  private static final Path LOG = Path.of("target", "stagecred-test.log");
+  private static final Path LOG = Path.of("target", "quarkus.log");
 
   @InjectWorld World world;
 
