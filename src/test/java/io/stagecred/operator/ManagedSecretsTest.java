@@ -1,0 +1,82 @@
+package io.stagecred.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.stagecred.api.DeploymentCredential;
+import io.stagecred.api.DeploymentCredentialSpec;
+import io.stagecred.api.StageSpec;
+import io.stagecred.identity.IdentityPlan;
+import io.stagecred.sts.IssuedCredentials;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class ManagedSecretsTest {
+
+  private static final Instant NOW = Instant.parse("2026-11-21T10:00:00Z");
+  private static final IssuedCredentials CREDS = new IssuedCredentials(
+      "ASIAEXAMPLEEXAMPLE01", "secret/key+value", "token", NOW.plusSeconds(3600),
+      "arn:aws:sts::111111111111:assumed-role/deploy-dev/s");
+
+  private static DeploymentCredential resource() {
+    DeploymentCredential dc = new DeploymentCredential();
+    dc.getMetadata().setName("orders");
+    dc.getMetadata().setNamespace("ci");
+    dc.getMetadata().setUid("uid-1");
+    DeploymentCredentialSpec spec = new DeploymentCredentialSpec();
+    spec.setRegion("us-east-1");
+    StageSpec dev = new StageSpec();
+    dev.setName("dev");
+    dev.setRoleArn("arn:aws:iam::111111111111:role/deploy-dev");
+    spec.setStages(List.of(dev));
+    dc.setSpec(spec);
+    return dc;
+  }
+
+  private static StagePlan plan(DeploymentCredential dc) {
+    return StagePlan.of(dc, IdentityPlan.of(dc.getSpec(), "ci", "sts.amazonaws.com", false, Optional.empty())).get(0);
+  }
+
+  @Test
+  void aWrittenSecretReadsBackAsOwnedIntactAndFresh() {
+    DeploymentCredential dc = resource();
+    StagePlan plan = plan(dc);
+    Secret s = ManagedSecrets.desired(dc, plan, CREDS, NOW, NOW.plusSeconds(2400), Map.of("AWS_ACCESS_KEY_ID", "ASIAEXAMPLEEXAMPLE01"));
+    ManagedSecrets.Held held = ManagedSecrets.held(s, "uid-1");
+    assertThat(held.owned()).isTrue();
+    assertThat(held.intact()).isTrue();
+    assertThat(held.fingerprint()).isEqualTo(plan.fingerprint());
+    assertThat(held.expiration()).isEqualTo(CREDS.expiration());
+    assertThat(held.renewalTime()).isEqualTo(NOW.plusSeconds(2400));
+    assertThat(s.getMetadata().getName()).isEqualTo("orders-dev");
+    assertThat(s.getMetadata().getOwnerReferences().get(0).getController()).isTrue();
+  }
+
+  @Test
+  void anEditedOrForeignSecretIsRecognised() {
+    DeploymentCredential dc = resource();
+    Secret s = ManagedSecrets.desired(dc, plan(dc), CREDS, NOW, NOW.plusSeconds(2400), Map.of("k", "v"));
+    assertThat(ManagedSecrets.held(s, "another-uid").owned()).isFalse();
+    s.getData().put("k", Base64.getEncoder().encodeToString("edited".getBytes()));
+    assertThat(ManagedSecrets.held(s, "uid-1").intact()).isFalse();
+  }
+
+  @Test
+  void theFingerprintChangesWithEverythingThatShapesTheCredentials() {
+    DeploymentCredential dc = resource();
+    String base = plan(dc).fingerprint();
+    dc.getSpec().getStages().get(0).setDurationSeconds(1800);
+    String duration = plan(dc).fingerprint();
+    dc.getSpec().setMountPath("/creds");
+    String mount = plan(dc).fingerprint();
+    dc.getSpec().setRegion("eu-west-1");
+    String region = plan(dc).fingerprint();
+    assertThat(List.of(base, duration, mount, region)).doesNotHaveDuplicates();
+    dc.getSpec().setRenewBefore("15m");
+    assertThat(plan(dc).fingerprint()).as("renewBefore needs no new credentials").isEqualTo(region);
+  }
+}
