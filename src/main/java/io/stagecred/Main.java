@@ -23,6 +23,11 @@ public class Main implements QuarkusApplication {
       System.err.println("stagecred: unknown mode '" + mode + "'; expected one of " + MODES);
       System.exit(2);
     }
+    if ("sidecar".equals(mode)) {
+      // The mode is reserved by the design's CLI contract; its implementation is a separate issue.
+      System.err.println("stagecred: sidecar mode is not available in this version");
+      System.exit(2);
+    }
     System.setProperty("stagecred.mode", mode);
     String[] rest = args.length > 0 && !args[0].startsWith("-")
         ? Arrays.copyOfRange(args, 1, args.length)
