@@ -29,9 +29,10 @@ public class Main implements QuarkusApplication {
       System.exit(2);
     }
     System.setProperty("stagecred.mode", mode);
-    String[] rest = args.length > 0 && !args[0].startsWith("-")
-        ? Arrays.copyOfRange(args, 1, args.length)
-        : args;
+    String[] rest =
+        args.length > 0 && !args[0].startsWith("-")
+            ? Arrays.copyOfRange(args, 1, args.length)
+            : args;
     if ("demo".equals(mode)) {
       try {
         DemoBootstrap.prepare(rest, System.getenv()).forEach(System::setProperty);

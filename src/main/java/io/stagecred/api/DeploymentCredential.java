@@ -7,7 +7,9 @@ import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Version;
 
-/** The DeploymentCredential custom resource: per-stage IAM roles whose credentials land in Secrets. */
+/**
+ * The DeploymentCredential custom resource: per-stage IAM roles whose credentials land in Secrets.
+ */
 @Group("stagecred.io")
 @Version("v1alpha1")
 @ShortNames("dcred")

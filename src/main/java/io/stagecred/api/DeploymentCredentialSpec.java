@@ -23,12 +23,13 @@ public class DeploymentCredentialSpec {
   private String region;
 
   @JsonPropertyDescription(
-      "Who calls STS. Omitted: the operator's own web-identity token (allowed only for namespaces and"
-          + " roles listed in the operator's configuration).")
+      "Who calls STS. Omitted: the operator's own web-identity token (allowed only for namespaces"
+          + " and roles listed in the operator's configuration).")
   private IdentitySpec identity;
 
   @JsonPropertyDescription(
-      "Default credential lifetime in seconds (900..43200; at most 3600 when chained). Default: 3600.")
+      "Default credential lifetime in seconds (900..43200; at most 3600 when chained). Default:"
+          + " 3600.")
   @Min(900)
   @Max(43200)
   private Integer durationSeconds;

@@ -4,15 +4,19 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
 
-/** Who calls STS for this resource: a service account's minted token, optionally chained through a role. */
+/**
+ * Who calls STS for this resource: a service account's minted token, optionally chained through a
+ * role.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class IdentitySpec {
 
   @JsonPropertyDescription(
-      "Service account in this namespace whose token (minted with the TokenRequest API) is exchanged with"
-          + " AssumeRoleWithWebIdentity. Stage roles should trust"
-          + " system:serviceaccount:<namespace>:<serviceAccountName>. Omit the whole identity block to use"
-          + " the operator's own token, which the operator allows only for configured namespaces and roles.")
+      "Service account in this namespace whose token (minted with the TokenRequest API) is"
+          + " exchanged with AssumeRoleWithWebIdentity. Stage roles should trust"
+          + " system:serviceaccount:<namespace>:<serviceAccountName>. Omit the whole identity block"
+          + " to use the operator's own token, which the operator allows only for configured"
+          + " namespaces and roles.")
   @Pattern(Patterns.DNS_SUBDOMAIN)
   private String serviceAccountName;
 
@@ -22,9 +26,9 @@ public class IdentitySpec {
   private String audience;
 
   @JsonPropertyDescription(
-      "Optional role to chain through: the web identity assumes this role first, then AssumeRole into each"
-          + " stage role with session tags stagecred-namespace, stagecred-name and stagecred-stage."
-          + " Chained sessions last at most 3600 seconds.")
+      "Optional role to chain through: the web identity assumes this role first, then AssumeRole"
+          + " into each stage role with session tags stagecred-namespace, stagecred-name and"
+          + " stagecred-stage. Chained sessions last at most 3600 seconds.")
   @Pattern(Patterns.ROLE_ARN)
   private String sourceRoleArn;
 

@@ -3,7 +3,8 @@ package io.stagecred.api;
 /** Regular expressions shared by the CRD schema and the operator's own validation. */
 public final class Patterns {
   /** An IAM role ARN in any partition. */
-  public static final String ROLE_ARN = "^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]{1,512}$";
+  public static final String ROLE_ARN =
+      "^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]{1,512}$";
 
   /** A concrete stage name: lowercase letters, digits and '-'. */
   public static final String STAGE_NAME = "^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$";

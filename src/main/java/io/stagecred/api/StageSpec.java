@@ -14,9 +14,9 @@ import java.util.Map;
 public class StageSpec {
 
   @JsonPropertyDescription(
-      "Stage name as passed to 'serverless deploy --stage': lowercase letters, digits and '-'. A name"
-          + " containing '*' is a pattern (e.g. pr-*) that serves sidecars asking for a concrete stage;"
-          + " the operator writes Secrets for concrete names only.")
+      "Stage name as passed to 'serverless deploy --stage': lowercase letters, digits and '-'. A"
+          + " name containing '*' is a pattern (e.g. pr-*) that serves sidecars asking for a"
+          + " concrete stage; the operator writes Secrets for concrete names only.")
   @Required
   @Pattern(Patterns.STAGE_NAME_OR_PATTERN)
   private String name;
@@ -27,26 +27,27 @@ public class StageSpec {
   @Pattern(Patterns.ROLE_ARN)
   private String roleArn;
 
-  @JsonPropertyDescription("Region written into this stage's profile and env keys. Default: spec.region.")
+  @JsonPropertyDescription(
+      "Region written into this stage's profile and env keys. Default: spec.region.")
   @Pattern(Patterns.REGION)
   private String region;
 
   @JsonPropertyDescription(
-      "Requested credential lifetime in seconds for this stage (900..43200, at most 3600 when chained)."
-          + " Default: spec.durationSeconds.")
+      "Requested credential lifetime in seconds for this stage (900..43200, at most 3600 when"
+          + " chained). Default: spec.durationSeconds.")
   @Min(900)
   @Max(43200)
   private Integer durationSeconds;
 
   @JsonPropertyDescription(
-      "ExternalId passed to the chained AssumeRole into this stage's role. Requires identity.sourceRoleArn"
-          + " or an operator configured to chain.")
+      "ExternalId passed to the chained AssumeRole into this stage's role. Requires"
+          + " identity.sourceRoleArn or an operator configured to chain.")
   @Pattern(Patterns.EXTERNAL_ID)
   private String externalId;
 
   @JsonPropertyDescription(
-      "Extra session tags for the chained AssumeRole, added to stagecred-namespace, stagecred-name and"
-          + " stagecred-stage. Requires chaining.")
+      "Extra session tags for the chained AssumeRole, added to stagecred-namespace, stagecred-name"
+          + " and stagecred-stage. Requires chaining.")
   @Size(max = 47)
   private Map<String, String> sessionTags;
 

@@ -34,10 +34,12 @@ public class StageStatus {
   @JsonPropertyDescription("What happened and, on failure, what to fix.")
   private String message;
 
-  @JsonPropertyDescription("When the last attempt to issue credentials for this stage failed (RFC 3339).")
+  @JsonPropertyDescription(
+      "When the last attempt to issue credentials for this stage failed (RFC 3339).")
   private String lastFailureTime;
 
-  @JsonPropertyDescription("Consecutive failed attempts since the last success; drives the retry backoff.")
+  @JsonPropertyDescription(
+      "Consecutive failed attempts since the last success; drives the retry backoff.")
   private Integer failures;
 
   public String getName() {

@@ -9,7 +9,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
-/** All of stagecred's runtime settings (prefix {@code stagecred}); domain code reads nothing else. */
+/**
+ * All of stagecred's runtime settings (prefix {@code stagecred}); domain code reads nothing else.
+ */
 @ConfigMapping(prefix = "stagecred")
 public interface StagecredConfig {
 

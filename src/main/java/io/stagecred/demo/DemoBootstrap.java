@@ -29,7 +29,8 @@ import java.util.stream.Stream;
  */
 public final class DemoBootstrap {
 
-  static final String OPERATOR_SUBJECT = "system:serviceaccount:stagecred-system:stagecred-operator";
+  static final String OPERATOR_SUBJECT =
+      "system:serviceaccount:stagecred-system:stagecred-operator";
   private static final String CRD = "crds/deploymentcredentials.stagecred.io-v1.yml";
 
   private DemoBootstrap() {}
@@ -46,9 +47,12 @@ public final class DemoBootstrap {
           case "--resources" -> resources = Path.of(required(args[i], value));
           case "--output-dir" -> outputDir = Path.of(required(args[i], value));
           case "--lifetime-divisor" -> divisor = Long.parseLong(required(args[i], value));
-          default -> throw new IllegalArgumentException(
-              "unknown demo option '" + args[i] + "'; expected --resources FILE_OR_DIR,"
-                  + " --output-dir DIR, --lifetime-divisor N");
+          default ->
+              throw new IllegalArgumentException(
+                  "unknown demo option '"
+                      + args[i]
+                      + "'; expected --resources FILE_OR_DIR,"
+                      + " --output-dir DIR, --lifetime-divisor N");
         }
         i++;
       }
@@ -70,7 +74,8 @@ public final class DemoBootstrap {
    * Starts the embedded world and returns the system properties that point the operator at it. The
    * started servers live until the JVM exits.
    */
-  public static Map<String, String> prepare(String[] args, Map<String, String> env) throws IOException {
+  public static Map<String, String> prepare(String[] args, Map<String, String> env)
+      throws IOException {
     Options options = Options.parse(args);
     Clock clock = Clock.systemUTC();
     String externalSts = env.get("AWS_ENDPOINT_URL_STS");
@@ -88,11 +93,16 @@ public final class DemoBootstrap {
       token.toFile().deleteOnExit();
       Instant now = clock.instant();
       Files.writeString(
-          token, issuer.mint(OPERATOR_SUBJECT, "sts.amazonaws.com", now, now.plus(1, ChronoUnit.DAYS)));
+          token,
+          issuer.mint(OPERATOR_SUBJECT, "sts.amazonaws.com", now, now.plus(1, ChronoUnit.DAYS)));
       props.put("stagecred.sts.endpoint", sts.endpoint().toString());
       props.put("stagecred.operator-identity.token-file", token.toString());
-      System.out.println("stagecred demo: STS emulator at " + sts.endpoint()
-          + " (credential lifetimes divided by " + options.lifetimeDivisor() + ")");
+      System.out.println(
+          "stagecred demo: STS emulator at "
+              + sts.endpoint()
+              + " (credential lifetimes divided by "
+              + options.lifetimeDivisor()
+              + ")");
     } else {
       String tokenFile = env.get("AWS_WEB_IDENTITY_TOKEN_FILE");
       if (tokenFile == null || tokenFile.isBlank()) {
@@ -113,8 +123,11 @@ public final class DemoBootstrap {
     if (options.outputDir() != null) {
       props.put("stagecred.demo.output-dir", options.outputDir().toAbsolutePath().toString());
     }
-    System.out.println("stagecred demo: embedded Kubernetes API at " + kubernetes.url()
-        + ", applied " + options.resources());
+    System.out.println(
+        "stagecred demo: embedded Kubernetes API at "
+            + kubernetes.url()
+            + ", applied "
+            + options.resources());
     return props;
   }
 
@@ -130,7 +143,9 @@ public final class DemoBootstrap {
   private static TreeSet<String> apply(String url, Path resources) throws IOException {
     TreeSet<String> namespaces = new TreeSet<>();
     try (KubernetesClient client =
-        new KubernetesClientBuilder().withConfig(new ConfigBuilder().withMasterUrl(url).build()).build()) {
+        new KubernetesClientBuilder()
+            .withConfig(new ConfigBuilder().withMasterUrl(url).build())
+            .build()) {
       try (InputStream crd = DemoBootstrap.class.getClassLoader().getResourceAsStream(CRD)) {
         if (crd == null) {
           throw new IllegalStateException("the CRD is missing from the application: " + CRD);

@@ -92,7 +92,8 @@ public final class EmbeddedKubernetes implements AutoCloseable {
       } catch (IOException e) {
         return status(400, "BadRequest", "the body is not a TokenRequest");
       }
-      List<String> audiences = request.getSpec() == null ? List.of() : request.getSpec().getAudiences();
+      List<String> audiences =
+          request.getSpec() == null ? List.of() : request.getSpec().getAudiences();
       if (audiences == null || audiences.isEmpty()) {
         return status(400, "BadRequest", "spec.audiences: at least one audience is required here");
       }

@@ -44,9 +44,9 @@ final class Faults {
   }
 
   /**
-   * Takes one use of the oldest fault that applies to a request, or returns null. A fault's target is
-   * an action name, a role ARN (so that tests sharing one emulator do not steal each other's faults),
-   * or "*".
+   * Takes one use of the oldest fault that applies to a request, or returns null. A fault's target
+   * is an action name, a role ARN (so that tests sharing one emulator do not steal each other's
+   * faults), or "*".
    */
   synchronized Injected take(String action, String roleArn) {
     for (Iterator<Entry> it = entries.iterator(); it.hasNext(); ) {

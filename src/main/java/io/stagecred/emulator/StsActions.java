@@ -91,7 +91,12 @@ final class StsActions {
     checkMaxSessionDuration(role, seconds);
     IssuedSession s =
         store.issue(
-            role, p.get("RoleSessionName"), expiration(now, role.arn(), seconds), Map.of(), List.of(), null);
+            role,
+            p.get("RoleSessionName"),
+            expiration(now, role.arn(), seconds),
+            Map.of(),
+            List.of(),
+            null);
     d.issuedAccessKeyId = s.accessKeyId();
     return StsXml.assumeRoleWithWebIdentity(
         s, t.subject(), t.issuer(), decision.audience(), requestId);

@@ -226,7 +226,9 @@ public final class StsEmulator implements AutoCloseable {
     return List.copyOf(calls);
   }
 
-  /** Issued credentials for {@code roleArn} live DurationSeconds / divisor seconds (at least 1 s). */
+  /**
+   * Issued credentials for {@code roleArn} live DurationSeconds / divisor seconds (at least 1 s).
+   */
   public StsEmulator lifetimeDivisor(String roleArn, long divisor) {
     if (divisor < 1) {
       throw new IllegalArgumentException("lifetimeDivisor must be at least 1");

@@ -31,14 +31,9 @@ public record IdentityPlan(
     Optional<String> declaredSource =
         Optional.ofNullable(identity == null ? null : identity.getSourceRoleArn());
     if (sa != null) {
-      String audience =
-          identity.getAudience() == null ? defaultAudience : identity.getAudience();
+      String audience = identity.getAudience() == null ? defaultAudience : identity.getAudience();
       return new IdentityPlan(
-          false,
-          sa,
-          audience,
-          declaredSource,
-          "system:serviceaccount:" + namespace + ":" + sa);
+          false, sa, audience, declaredSource, "system:serviceaccount:" + namespace + ":" + sa);
     }
     Optional<String> source =
         declaredSource.isPresent()

@@ -15,8 +15,9 @@ public record OperatorIdentityPolicy(List<String> allowedNamespaces, List<String
       return Optional.of(
           "namespace '"
               + namespace
-              + "' may not use the operator's own identity. Fix: set spec.identity.serviceAccountName"
-              + " to a service account that the stage roles trust (recommended), or add the namespace to"
+              + "' may not use the operator's own identity. Fix: set"
+              + " spec.identity.serviceAccountName to a service account that the stage roles trust"
+              + " (recommended), or add the namespace to"
               + " stagecred.operator-identity.allowed-namespaces.");
     }
     for (String role : roleArns) {

@@ -12,7 +12,8 @@ import java.nio.file.Path;
 
 /**
  * Obtains web-identity tokens: minted for a service account through the TokenRequest API, or read
- * from the operator's own projected token file (re-read on every call because the kubelet rotates it).
+ * from the operator's own projected token file (re-read on every call because the kubelet rotates
+ * it).
  */
 public class TokenSource {
 
@@ -24,7 +25,9 @@ public class TokenSource {
     this.config = config;
   }
 
-  /** The token for {@code plan}; throws {@link IdentityUnavailableException} with a safe message. */
+  /**
+   * The token for {@code plan}; throws {@link IdentityUnavailableException} with a safe message.
+   */
   public String token(IdentityPlan plan, String namespace) {
     return plan.operatorOwn()
         ? operatorToken()
@@ -57,14 +60,21 @@ public class TokenSource {
     } catch (KubernetesClientException e) {
       String why =
           switch (e.getCode()) {
-            case 404 -> "it does not exist. Fix: create the service account or correct"
-                + " spec.identity.serviceAccountName";
-            case 403 -> "the operator may not create serviceaccounts/token there. Fix: grant the"
-                + " operator's ClusterRole 'create' on serviceaccounts/token";
+            case 404 ->
+                "it does not exist. Fix: create the service account or correct"
+                    + " spec.identity.serviceAccountName";
+            case 403 ->
+                "the operator may not create serviceaccounts/token there. Fix: grant the"
+                    + " operator's ClusterRole 'create' on serviceaccounts/token";
             default -> "the API server answered " + e.getCode();
           };
       throw new IdentityUnavailableException(
-          "cannot mint a token for service account " + namespace + "/" + serviceAccount + ": " + why);
+          "cannot mint a token for service account "
+              + namespace
+              + "/"
+              + serviceAccount
+              + ": "
+              + why);
     }
   }
 

@@ -41,9 +41,9 @@ import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /**
- * Reconciles a DeploymentCredential: validates it, checks who may call STS, lets {@link StageHandler}
- * bring each concrete stage's Secret up to date, deletes Secrets of removed stages, writes status and
- * schedules the next renewal or retry with JOSDK's reschedule.
+ * Reconciles a DeploymentCredential: validates it, checks who may call STS, lets {@link
+ * StageHandler} bring each concrete stage's Secret up to date, deletes Secrets of removed stages,
+ * writes status and schedules the next renewal or retry with JOSDK's reschedule.
  */
 @ControllerConfiguration(name = DeploymentCredentialReconciler.NAME)
 public class DeploymentCredentialReconciler implements Reconciler<DeploymentCredential> {
@@ -101,7 +101,9 @@ public class DeploymentCredentialReconciler implements Reconciler<DeploymentCred
       events.warning(resource, Reason.InvalidSpec, message);
       return finish(
           resource,
-          context, StatusBuilder.refused(previous, generation, Reason.InvalidSpec, message, now), null);
+          context,
+          StatusBuilder.refused(previous, generation, Reason.InvalidSpec, message, now),
+          null);
     }
 
     IdentityPlan identity =
@@ -135,7 +137,8 @@ public class DeploymentCredentialReconciler implements Reconciler<DeploymentCred
 
     Map<String, Secret> held =
         context.getSecondaryResources(Secret.class).stream()
-            .collect(Collectors.toMap(s -> s.getMetadata().getName(), Function.identity(), (a, b) -> a));
+            .collect(
+                Collectors.toMap(s -> s.getMetadata().getName(), Function.identity(), (a, b) -> a));
     IssuingSession session =
         new IssuingSession(
             namespace,
@@ -163,7 +166,11 @@ public class DeploymentCredentialReconciler implements Reconciler<DeploymentCred
             .filter(Objects::nonNull)
             .min(Comparator.naturalOrder())
             .map(t -> Duration.between(now, t))
-            .map(d -> d.compareTo(config.renewal().minInterval()) < 0 ? config.renewal().minInterval() : d)
+            .map(
+                d ->
+                    d.compareTo(config.renewal().minInterval()) < 0
+                        ? config.renewal().minInterval()
+                        : d)
             .orElse(null);
     return finish(resource, context, status, next);
   }
@@ -171,7 +178,8 @@ public class DeploymentCredentialReconciler implements Reconciler<DeploymentCred
   @Override
   public ErrorStatusUpdateControl<DeploymentCredential> updateErrorStatus(
       DeploymentCredential resource, Context<DeploymentCredential> context, Exception e) {
-    // Unexpected failures (API conflicts, outages) are retried by JOSDK with backoff. The status says
+    // Unexpected failures (API conflicts, outages) are retried by JOSDK with backoff. The status
+    // says
     // what failed without the exception text, which could quote request content.
     String detail =
         e instanceof KubernetesClientException k

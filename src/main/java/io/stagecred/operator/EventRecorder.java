@@ -42,7 +42,8 @@ public class EventRecorder {
     String name =
         resource.getMetadata().getName()
             + "."
-            + StagePlan.hash(resource.getMetadata().getUid() + type + reason + message).substring(0, 16);
+            + StagePlan.hash(resource.getMetadata().getUid() + type + reason + message)
+                .substring(0, 16);
     String now = clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
     try {
       var events = client.v1().events().inNamespace(namespace);
@@ -83,8 +84,8 @@ public class EventRecorder {
       }
     } catch (KubernetesClientException e) {
       // Events are best effort: losing one must never fail a reconciliation.
-      LOG.debugf("could not record event %s for %s/%s: HTTP %d", reason, namespace, name, e.getCode());
+      LOG.debugf(
+          "could not record event %s for %s/%s: HTTP %d", reason, namespace, name, e.getCode());
     }
   }
-
 }

@@ -19,7 +19,9 @@ import java.util.Map;
  */
 final class IssuingSession {
 
-  /** Lifetime of the intermediate source-role session: it only lives through this reconciliation. */
+  /**
+   * Lifetime of the intermediate source-role session: it only lives through this reconciliation.
+   */
   private static final int SOURCE_SESSION_SECONDS = 900;
 
   private final String namespace;
@@ -54,7 +56,8 @@ final class IssuingSession {
       }
     } catch (IdentityUnavailableException e) {
       return new Result(
-          null, new StsFailure(Reason.IdentityUnavailable, true, "IdentityUnavailable", e.getMessage()));
+          null,
+          new StsFailure(Reason.IdentityUnavailable, true, "IdentityUnavailable", e.getMessage()));
     }
     String sessionName = SessionNames.roleSessionName(namespace, name, plan.stage());
     if (!identity.chained()) {

@@ -41,7 +41,8 @@ public final class ManagedSecrets {
       Map<String, String> data) {
     Map<String, String> encoded = new TreeMap<>();
     data.forEach(
-        (k, v) -> encoded.put(k, Base64.getEncoder().encodeToString(v.getBytes(StandardCharsets.UTF_8))));
+        (k, v) ->
+            encoded.put(k, Base64.getEncoder().encodeToString(v.getBytes(StandardCharsets.UTF_8))));
     return new SecretBuilder()
         .withNewMetadata()
         .withName(plan.secretName())
@@ -66,7 +67,9 @@ public final class ManagedSecrets {
   /** Reads what {@code secret} holds for the resource with uid {@code ownerUid}. */
   public static Held held(Secret secret, String ownerUid) {
     Map<String, String> ann =
-        secret.getMetadata().getAnnotations() == null ? Map.of() : secret.getMetadata().getAnnotations();
+        secret.getMetadata().getAnnotations() == null
+            ? Map.of()
+            : secret.getMetadata().getAnnotations();
     boolean owned =
         secret.getMetadata().getOwnerReferences() != null
             && secret.getMetadata().getOwnerReferences().stream()

@@ -1,6 +1,8 @@
 package io.stagecred.operator;
 
-/** Names, labels and annotation keys of the Secrets the operator manages: the one place they live. */
+/**
+ * Names, labels and annotation keys of the Secrets the operator manages: the one place they live.
+ */
 public final class Names {
   public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
   public static final String MANAGED_BY_VALUE = "stagecred";
@@ -13,8 +15,10 @@ public final class Names {
   public static final String ANN_ISSUED_AT = "stagecred.io/issued-at";
   public static final String ANN_ROLE_ARN = "stagecred.io/role-arn";
   public static final String ANN_ASSUMED_ROLE_ARN = "stagecred.io/assumed-role-arn";
+
   /** Hash of everything in the spec that shaped this stage's credentials and files. */
   public static final String ANN_SPEC_HASH = "stagecred.io/spec-hash";
+
   /** Hash of the data as written, so an edited Secret is noticed and restored. */
   public static final String ANN_DATA_HASH = "stagecred.io/data-hash";
 

@@ -31,7 +31,8 @@ public class StageHandler {
   private final EventRecorder events;
   private final StagecredConfig.Renewal renewal;
 
-  public StageHandler(KubernetesClient client, EventRecorder events, StagecredConfig.Renewal renewal) {
+  public StageHandler(
+      KubernetesClient client, EventRecorder events, StagecredConfig.Renewal renewal) {
     this.client = client;
     this.events = events;
     this.renewal = renewal;
@@ -44,7 +45,8 @@ public class StageHandler {
       IssuingSession session,
       Instant now) {
     String namespace = resource.getMetadata().getNamespace();
-    // The informer only sees labelled Secrets; a Secret someone else created under our name is found
+    // The informer only sees labelled Secrets; a Secret someone else created under our name is
+    // found
     // by a direct read so that it is reported as a conflict instead of being overwritten.
     Secret existing =
         cached != null
@@ -233,7 +235,9 @@ public class StageHandler {
             && held.expiration().isAfter(now);
     String message =
         failure.message()
-            + (stillValid ? " The current credentials stay valid until " + held.expiration() + "." : "")
+            + (stillValid
+                ? " The current credentials stay valid until " + held.expiration() + "."
+                : "")
             + " Next attempt in "
             + delay.toSeconds()
             + "s.";

@@ -15,8 +15,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Everything needed to issue one concrete stage, with the spec's defaults applied, and a fingerprint
- * of those values: when the fingerprint recorded on the Secret differs, the stage is reissued.
+ * Everything needed to issue one concrete stage, with the spec's defaults applied, and a
+ * fingerprint of those values: when the fingerprint recorded on the Secret differs, the stage is
+ * reissued.
  */
 public record StagePlan(
     String stage,
@@ -39,7 +40,10 @@ public record StagePlan(
   }
 
   private static StagePlan of(
-      DeploymentCredential resource, DeploymentCredentialSpec spec, StageSpec s, IdentityPlan identity) {
+      DeploymentCredential resource,
+      DeploymentCredentialSpec spec,
+      StageSpec s,
+      IdentityPlan identity) {
     String region = StageSettings.region(spec, s);
     int duration = StageSettings.durationSeconds(spec, s);
     String mountPath = StageSettings.mountPath(spec);

@@ -24,7 +24,10 @@ public final class StatusBuilder {
 
   /** Status after a reconciliation that processed every concrete stage. */
   public static DeploymentCredentialStatus fromStages(
-      DeploymentCredentialStatus previous, long generation, List<StageOutcome> outcomes, Instant now) {
+      DeploymentCredentialStatus previous,
+      long generation,
+      List<StageOutcome> outcomes,
+      Instant now) {
     DeploymentCredentialStatus status = new DeploymentCredentialStatus();
     status.setObservedGeneration(generation);
     List<StageStatus> stages = new ArrayList<>();
@@ -41,8 +44,7 @@ public final class StatusBuilder {
             .min(Comparator.naturalOrder())
             .map(Instant::toString)
             .orElse(null));
-    Optional<StageOutcome> firstProblem =
-        outcomes.stream().filter(o -> !o.ready()).findFirst();
+    Optional<StageOutcome> firstProblem = outcomes.stream().filter(o -> !o.ready()).findFirst();
     Optional<StageOutcome> firstWarning =
         outcomes.stream().filter(o -> o.ready() && o.failures() > 0).findFirst();
     Condition readyCondition;
@@ -95,7 +97,11 @@ public final class StatusBuilder {
    * before are kept, since their Secrets are left untouched.
    */
   public static DeploymentCredentialStatus refused(
-      DeploymentCredentialStatus previous, long generation, Reason reason, String message, Instant now) {
+      DeploymentCredentialStatus previous,
+      long generation,
+      Reason reason,
+      String message,
+      Instant now) {
     DeploymentCredentialStatus status = new DeploymentCredentialStatus();
     status.setObservedGeneration(generation);
     if (previous != null) {
@@ -145,7 +151,9 @@ public final class StatusBuilder {
       next.setLastTransitionTime(before.get().getLastTransitionTime());
     }
     if (previous != null && previous.getConditions() != null) {
-      previous.getConditions().stream().filter(c -> !READY.equals(c.getType())).forEach(result::add);
+      previous.getConditions().stream()
+          .filter(c -> !READY.equals(c.getType()))
+          .forEach(result::add);
     }
     result.add(next);
     return result;

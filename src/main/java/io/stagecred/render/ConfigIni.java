@@ -13,7 +13,8 @@ final class ConfigIni {
       out.append("[profile ").append(in.stage()).append("]\n");
       out.append("region = ").append(in.region()).append("\n\n");
     }
-    // The refreshing profile carries no static keys: SDKs prefer static keys over credential_process,
+    // The refreshing profile carries no static keys: SDKs prefer static keys over
+    // credential_process,
     // and a profile that has both would never refresh. Its keys come from the credentials file only
     // for profiles of the same name, and "<stage>-process" has none there.
     out.append("[profile ").append(in.stage()).append("-process]\n");

@@ -6,30 +6,41 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 
 /**
- * Reads issued credentials; returns the two JSON documents SDKs refresh from: the credential_process
- * output and the container-credentials endpoint body. Field order is fixed so output is byte-stable.
+ * Reads issued credentials; returns the two JSON documents SDKs refresh from: the
+ * credential_process output and the container-credentials endpoint body. Field order is fixed so
+ * output is byte-stable.
  */
 final class CredentialJson {
 
   private CredentialJson() {}
 
-  /** {@code {"Version":1,"AccessKeyId":..,"SecretAccessKey":..,"SessionToken":..,"Expiration":..}}. */
+  /**
+   * {@code {"Version":1,"AccessKeyId":..,"SecretAccessKey":..,"SessionToken":..,"Expiration":..}}.
+   */
   static String credentialProcess(IssuedCredentials c) {
     return "{\"Version\":1"
-        + ",\"AccessKeyId\":" + JsonStrings.quote(c.accessKeyId())
-        + ",\"SecretAccessKey\":" + JsonStrings.quote(c.secretAccessKey())
-        + ",\"SessionToken\":" + JsonStrings.quote(c.sessionToken())
-        + ",\"Expiration\":" + JsonStrings.quote(expiration(c.expiration()))
+        + ",\"AccessKeyId\":"
+        + JsonStrings.quote(c.accessKeyId())
+        + ",\"SecretAccessKey\":"
+        + JsonStrings.quote(c.secretAccessKey())
+        + ",\"SessionToken\":"
+        + JsonStrings.quote(c.sessionToken())
+        + ",\"Expiration\":"
+        + JsonStrings.quote(expiration(c.expiration()))
         + "}";
   }
 
   /** {@code {"AccessKeyId":..,"SecretAccessKey":..,"Token":..,"Expiration":..}}. */
   static String containerCredentials(IssuedCredentials c) {
     // The container endpoint names the session token "Token", unlike credential_process.
-    return "{\"AccessKeyId\":" + JsonStrings.quote(c.accessKeyId())
-        + ",\"SecretAccessKey\":" + JsonStrings.quote(c.secretAccessKey())
-        + ",\"Token\":" + JsonStrings.quote(c.sessionToken())
-        + ",\"Expiration\":" + JsonStrings.quote(expiration(c.expiration()))
+    return "{\"AccessKeyId\":"
+        + JsonStrings.quote(c.accessKeyId())
+        + ",\"SecretAccessKey\":"
+        + JsonStrings.quote(c.secretAccessKey())
+        + ",\"Token\":"
+        + JsonStrings.quote(c.sessionToken())
+        + ",\"Expiration\":"
+        + JsonStrings.quote(expiration(c.expiration()))
         + "}";
   }
 

@@ -4,8 +4,8 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * Reads a {@link RenderInput}; returns the Secret's data map, the sidecar's files and the endpoint body,
- * all as plain strings (the caller base64-encodes for the Secret). Same input, same bytes.
+ * Reads a {@link RenderInput}; returns the Secret's data map, the sidecar's files and the endpoint
+ * body, all as plain strings (the caller base64-encodes for the Secret). Same input, same bytes.
  */
 public final class CredentialRenderer {
 
@@ -16,7 +16,10 @@ public final class CredentialRenderer {
     return CredentialsIni.render(in);
   }
 
-  /** The config INI: {@code [profile <stage>]}, {@code [profile <stage>-process]}, {@code [default]}. */
+  /**
+   * The config INI: {@code [profile <stage>]}, {@code [profile <stage>-process]}, {@code
+   * [default]}.
+   */
   public static String configFile(RenderInput in) {
     return ConfigIni.render(in);
   }
@@ -48,7 +51,10 @@ public final class CredentialRenderer {
     return data;
   }
 
-  /** The sidecar's output files: {@code credentials}, {@code config}, {@code credential-process.json}. */
+  /**
+   * The sidecar's output files: {@code credentials}, {@code config}, {@code
+   * credential-process.json}.
+   */
   public static SortedMap<String, String> sidecarFiles(RenderInput in) {
     SortedMap<String, String> files = new TreeMap<>();
     files.put(SecretKeys.CREDENTIALS, credentialsFile(in));

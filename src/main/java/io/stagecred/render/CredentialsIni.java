@@ -9,7 +9,8 @@ final class CredentialsIni {
 
   static String render(RenderInput in) {
     StringBuilder out = new StringBuilder();
-    // The stage profile serves --aws-profile/AWS_PROFILE/provider.profile; [default] serves tools run
+    // The stage profile serves --aws-profile/AWS_PROFILE/provider.profile; [default] serves tools
+    // run
     // without a profile. For the stage "default" both are the same section, written once.
     if (!"default".equals(in.stage())) {
       section(out, in.stage(), in.credentials());

@@ -4,8 +4,8 @@ import io.stagecred.api.Patterns;
 import java.util.regex.Pattern;
 
 /**
- * Reads one field name and value; returns nothing or throws an {@link IllegalArgumentException} that
- * names the field and never the value, since values may be secrets.
+ * Reads one field name and value; returns nothing or throws an {@link IllegalArgumentException}
+ * that names the field and never the value, since values may be secrets.
  */
 final class InputChecks {
 
@@ -32,7 +32,8 @@ final class InputChecks {
   }
 
   static void requireMountPath(String mountPath) {
-    // The path is embedded unquoted in "credential_process = cat <path>/...", which AWS SDKs split on
+    // The path is embedded unquoted in "credential_process = cat <path>/...", which AWS SDKs split
+    // on
     // whitespace (and some run through a shell), so only a plain path alphabet is accepted.
     if (!MOUNT_PATH.matcher(mountPath).matches()) {
       throw new IllegalArgumentException(

@@ -23,8 +23,11 @@ final class JsonStrings {
           // Other control characters must be \\u-escaped; U+2028/U+2029 are legal JSON but break
           // JavaScript readers that eval or embed the text, so they are escaped too.
           if (c < 0x20 || c == '\u2028' || c == '\u2029') {
-            out.append("\\u").append(HEX[(c >> 12) & 0xF]).append(HEX[(c >> 8) & 0xF])
-                .append(HEX[(c >> 4) & 0xF]).append(HEX[c & 0xF]);
+            out.append("\\u")
+                .append(HEX[(c >> 12) & 0xF])
+                .append(HEX[(c >> 8) & 0xF])
+                .append(HEX[(c >> 4) & 0xF])
+                .append(HEX[c & 0xF]);
           } else {
             out.append(c);
           }

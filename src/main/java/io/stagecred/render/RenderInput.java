@@ -4,13 +4,14 @@ import io.stagecred.sts.IssuedCredentials;
 import java.util.Objects;
 
 /**
- * Reads a stage name, a region, issued credentials and a mount path; the only input of the renderer,
- * checked on construction so that every rendered file is well-formed.
+ * Reads a stage name, a region, issued credentials and a mount path; the only input of the
+ * renderer, checked on construction so that every rendered file is well-formed.
  *
  * @param stage the profile name written into the files (a concrete stage name, e.g. {@code pr-42})
  * @param region the region written into {@code config} and the env keys
  * @param credentials what STS returned
- * @param mountPath where deploy pods mount the files; {@code null} means {@link #DEFAULT_MOUNT_PATH}
+ * @param mountPath where deploy pods mount the files; {@code null} means {@link
+ *     #DEFAULT_MOUNT_PATH}
  */
 public record RenderInput(
     String stage, String region, IssuedCredentials credentials, String mountPath) {
@@ -39,7 +40,14 @@ public record RenderInput(
   @Override
   public String toString() {
     // IssuedCredentials.toString() already hides the secret parts.
-    return "RenderInput[stage=" + stage + ", region=" + region + ", credentials=" + credentials
-        + ", mountPath=" + mountPath + "]";
+    return "RenderInput[stage="
+        + stage
+        + ", region="
+        + region
+        + ", credentials="
+        + credentials
+        + ", mountPath="
+        + mountPath
+        + "]";
   }
 }

@@ -2,7 +2,9 @@ package io.stagecred.render;
 
 import java.util.Locale;
 
-/** Reads a stage name; returns the data keys of the Secret contract (design.md, "Secret contract"). */
+/**
+ * Reads a stage name; returns the data keys of the Secret contract (design.md, "Secret contract").
+ */
 public final class SecretKeys {
 
   public static final String CREDENTIALS = "credentials";
@@ -32,7 +34,8 @@ public final class SecretKeys {
   }
 
   private static String stagePrefix(String stage) {
-    // Serverless v3 builds the name as `AWS_${stage.toUpperCase()}_...` and changes nothing else, so
+    // Serverless v3 builds the name as `AWS_${stage.toUpperCase()}_...` and changes nothing else,
+    // so
     // "pr-42" must stay "PR-42" (not "PR_42"). Locale.ROOT keeps "i" from becoming a dotted I.
     return "AWS_" + stage.toUpperCase(Locale.ROOT) + "_";
   }

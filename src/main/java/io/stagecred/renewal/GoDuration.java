@@ -4,10 +4,14 @@ import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Reads and writes durations in Go's notation restricted to hours, minutes and seconds (1h30m, 20m, 90s). */
+/**
+ * Reads and writes durations in Go's notation restricted to hours, minutes and seconds (1h30m, 20m,
+ * 90s).
+ */
 final class GoDuration {
 
-  private static final Pattern FORMAT = Pattern.compile("^(?:([0-9]+)h)?(?:([0-9]+)m)?(?:([0-9]+)s)?$");
+  private static final Pattern FORMAT =
+      Pattern.compile("^(?:([0-9]+)h)?(?:([0-9]+)m)?(?:([0-9]+)s)?$");
 
   private GoDuration() {}
 
@@ -19,13 +23,18 @@ final class GoDuration {
     Matcher m = FORMAT.matcher(text);
     if (!m.matches()) {
       throw new IllegalArgumentException(
-          "'" + printable(text) + "' is not a duration; use hours, minutes and seconds such as 20m,"
+          "'"
+              + printable(text)
+              + "' is not a duration; use hours, minutes and seconds such as 20m,"
               + " 1h30m or 90s (no spaces, fractions, days or other units)");
     }
     try {
-      long seconds = Math.addExact(
-          Math.addExact(Math.multiplyExact(number(m.group(1)), 3600), Math.multiplyExact(number(m.group(2)), 60)),
-          number(m.group(3)));
+      long seconds =
+          Math.addExact(
+              Math.addExact(
+                  Math.multiplyExact(number(m.group(1)), 3600),
+                  Math.multiplyExact(number(m.group(2)), 60)),
+              number(m.group(3)));
       return Duration.ofSeconds(seconds);
     } catch (ArithmeticException | NumberFormatException e) {
       throw new IllegalArgumentException("'" + printable(text) + "' is too long a duration");

@@ -5,8 +5,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
 /**
- * Reads a key, a salt and a bound; returns a number in [0, bound] that looks random but is always the
- * same for the same input, so a restarted operator computes the same schedule it computed before.
+ * Reads a key, a salt and a bound; returns a number in [0, bound] that looks random but is always
+ * the same for the same input, so a restarted operator computes the same schedule it computed
+ * before.
  */
 final class Jitter {
 

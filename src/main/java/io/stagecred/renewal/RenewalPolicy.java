@@ -27,13 +27,17 @@ public final class RenewalPolicy {
     return GoDuration.parse(text);
   }
 
-  /** Formats whole seconds in the same notation, e.g. {@code 1h30m}, {@code 90s} → {@code 1m30s}. */
+  /**
+   * Formats whole seconds in the same notation, e.g. {@code 1h30m}, {@code 90s} → {@code 1m30s}.
+   */
   public static String formatDuration(Duration duration) {
     return GoDuration.format(duration);
   }
 
-  /** {@code max(lifetime/3, min(10m, lifetime/2))}: a third of a long lifetime, and for short ones a margin
-   * that still leaves time to retry before SDKs' own last-15-minutes refresh windows. */
+  /**
+   * {@code max(lifetime/3, min(10m, lifetime/2))}: a third of a long lifetime, and for short ones a
+   * margin that still leaves time to retry before SDKs' own last-15-minutes refresh windows.
+   */
   public static Duration defaultRenewBefore(Duration lifetime) {
     Duration third = lifetime.dividedBy(3);
     Duration half = lifetime.dividedBy(2);
@@ -42,9 +46,9 @@ public final class RenewalPolicy {
   }
 
   /**
-   * The configured renew-before when {@code 0 < configured < lifetime}, else the default. The lifetime is
-   * what STS actually granted (expiration − issuedAt), which can be shorter than requested, so a value that
-   * was valid for the spec can still be too long here.
+   * The configured renew-before when {@code 0 < configured < lifetime}, else the default. The
+   * lifetime is what STS actually granted (expiration − issuedAt), which can be shorter than
+   * requested, so a value that was valid for the spec can still be too long here.
    */
   public static Duration effectiveRenewBefore(Optional<Duration> configured, Duration lifetime) {
     return configured
@@ -53,10 +57,11 @@ public final class RenewalPolicy {
   }
 
   /**
-   * {@code expiration − renewBefore − jitter}, truncated to seconds and never before {@code issuedAt}. The
-   * jitter lies in {@code [0, min(jitterMax, renewBefore/10)]} and derives from {@code jitterKey} (e.g.
-   * {@code namespace/name/stage}), so resources created together spread out, and the same input always
-   * yields the same time (a restarted operator agrees with the annotation it wrote).
+   * {@code expiration − renewBefore − jitter}, truncated to seconds and never before {@code
+   * issuedAt}. The jitter lies in {@code [0, min(jitterMax, renewBefore/10)]} and derives from
+   * {@code jitterKey} (e.g. {@code namespace/name/stage}), so resources created together spread
+   * out, and the same input always yields the same time (a restarted operator agrees with the
+   * annotation it wrote).
    */
   public static Instant renewalTime(
       Instant issuedAt,
@@ -75,15 +80,17 @@ public final class RenewalPolicy {
     Duration tenth = renewBefore.dividedBy(10);
     Duration cap = jitterMax.compareTo(tenth) < 0 ? jitterMax : tenth;
     long jitterSeconds = Jitter.pick(jitterKey, 0, Math.max(0, cap.getSeconds()));
-    Instant at = expiration.minus(renewBefore).minusSeconds(jitterSeconds).truncatedTo(ChronoUnit.SECONDS);
+    Instant at =
+        expiration.minus(renewBefore).minusSeconds(jitterSeconds).truncatedTo(ChronoUnit.SECONDS);
     return at.isBefore(earliest) ? earliest : at;
   }
 
   /**
-   * Delay before the next attempt after {@code consecutiveFailures} failures (values below 1 count as 1).
-   * Transient: {@code initial·2^(n−1)} capped at {@code max}; terminal: {@code terminalRetry}. The result
-   * lies in {@code [d/2, d]}, picked from {@code jitterKey} and {@code attemptSalt} (e.g. the failure count
-   * or the last failure's epoch second) so that stages failing together do not retry in lockstep.
+   * Delay before the next attempt after {@code consecutiveFailures} failures (values below 1 count
+   * as 1). Transient: {@code initial·2^(n−1)} capped at {@code max}; terminal: {@code
+   * terminalRetry}. The result lies in {@code [d/2, d]}, picked from {@code jitterKey} and {@code
+   * attemptSalt} (e.g. the failure count or the last failure's epoch second) so that stages failing
+   * together do not retry in lockstep.
    */
   public static Duration retryDelay(
       int consecutiveFailures,
@@ -93,7 +100,8 @@ public final class RenewalPolicy {
       Duration terminalRetry,
       String jitterKey,
       long attemptSalt) {
-    Duration d = terminal ? terminalRetry : exponential(Math.max(1, consecutiveFailures), initial, max);
+    Duration d =
+        terminal ? terminalRetry : exponential(Math.max(1, consecutiveFailures), initial, max);
     long ms = Math.max(0, d.toMillis());
     long low = ms / 2;
     return Duration.ofMillis(low + Jitter.pick(jitterKey, attemptSalt, ms - low));
@@ -109,7 +117,8 @@ public final class RenewalPolicy {
         return decision.get();
       }
     }
-    return StageDecision.keep("the Secret is fresh; next renewal at " + facts.recordedRenewalTime());
+    return StageDecision.keep(
+        "the Secret is fresh; next renewal at " + facts.recordedRenewalTime());
   }
 
   private static Duration exponential(int n, Duration initial, Duration max) {

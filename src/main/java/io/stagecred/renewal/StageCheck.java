@@ -7,9 +7,10 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The ordered chain of small checks behind {@link RenewalPolicy#decide}: each reads the facts and the
- * current time and returns a decision when it applies. The first check that applies wins; order matters
- * (a Secret that is not ours is never examined further, and the cheapest-to-explain cause is reported).
+ * The ordered chain of small checks behind {@link RenewalPolicy#decide}: each reads the facts and
+ * the current time and returns a decision when it applies. The first check that applies wins; order
+ * matters (a Secret that is not ours is never examined further, and the cheapest-to-explain cause
+ * is reported).
  */
 public enum StageCheck {
 
@@ -32,39 +33,49 @@ public enum StageCheck {
     Optional<StageDecision> apply(StageFacts f, Instant now) {
       return f.ownedByResource()
           ? Optional.empty()
-          : Optional.of(new StageDecision(Action.CONFLICT, null, this,
-              "a Secret with this name exists and is not owned by this DeploymentCredential; it is left"
-                  + " alone. Fix: delete or rename that Secret, or set spec.secretNamePrefix"));
+          : Optional.of(
+              new StageDecision(
+                  Action.CONFLICT,
+                  null,
+                  this,
+                  "a Secret with this name exists and is not owned by this DeploymentCredential; it"
+                      + " is left alone. Fix: delete or rename that Secret, or set"
+                      + " spec.secretNamePrefix"));
     }
   },
 
   /**
-   * The Secret's data no longer matches its checksum annotation (edited by hand, or annotations lost):
-   * restore it, since its content, expiration and fingerprint can no longer be trusted.
+   * The Secret's data no longer matches its checksum annotation (edited by hand, or annotations
+   * lost): restore it, since its content, expiration and fingerprint can no longer be trusted.
    */
   SECRET_EDITED {
     @Override
     Optional<StageDecision> apply(StageFacts f, Instant now) {
       return f.contentIntact()
           ? Optional.empty()
-          : issue(Cause.EDITED, "the Secret's data does not match its checksum annotation (edited)");
+          : issue(
+              Cause.EDITED, "the Secret's data does not match its checksum annotation (edited)");
     }
   },
 
   /**
-   * The fingerprint of the spec the Secret was issued for differs from the current one (role, region,
-   * lifetime, identity, ...). A missing recorded fingerprint counts as different.
+   * The fingerprint of the spec the Secret was issued for differs from the current one (role,
+   * region, lifetime, identity, ...). A missing recorded fingerprint counts as different.
    */
   SPEC_CHANGED {
     @Override
     Optional<StageDecision> apply(StageFacts f, Instant now) {
       return Objects.equals(f.recordedFingerprint(), f.desiredFingerprint())
           ? Optional.empty()
-          : issue(Cause.SPEC_CHANGED, "the spec for this stage changed since the Secret was issued");
+          : issue(
+              Cause.SPEC_CHANGED, "the spec for this stage changed since the Secret was issued");
     }
   },
 
-  /** The recorded expiration has passed, or is unknown (treated as expired: nothing proves otherwise). */
+  /**
+   * The recorded expiration has passed, or is unknown (treated as expired: nothing proves
+   * otherwise).
+   */
   EXPIRED {
     @Override
     Optional<StageDecision> apply(StageFacts f, Instant now) {
@@ -72,7 +83,9 @@ public enum StageCheck {
       if (exp == null) {
         return issue(Cause.EXPIRED, "the Secret records no expiration");
       }
-      return now.isBefore(exp) ? Optional.empty() : issue(Cause.EXPIRED, "the credentials expired at " + exp);
+      return now.isBefore(exp)
+          ? Optional.empty()
+          : issue(Cause.EXPIRED, "the credentials expired at " + exp);
     }
   },
 

@@ -3,8 +3,9 @@ package io.stagecred.renewal;
 import java.util.Objects;
 
 /**
- * What to do with one stage now: keep it, issue credentials (and why), or leave a conflicting Secret
- * alone. Returned by {@link RenewalPolicy#decide}; {@code check} names the {@link StageCheck} that decided.
+ * What to do with one stage now: keep it, issue credentials (and why), or leave a conflicting
+ * Secret alone. Returned by {@link RenewalPolicy#decide}; {@code check} names the {@link
+ * StageCheck} that decided.
  */
 public record StageDecision(Action action, Cause cause, StageCheck check, String message) {
 
@@ -14,7 +15,9 @@ public record StageDecision(Action action, Cause cause, StageCheck check, String
     KEEP,
     /** Call STS and write the Secret; {@link StageDecision#cause()} says why. */
     ISSUE,
-    /** A Secret with the target name exists and is not ours: never touch it, report SecretConflict. */
+    /**
+     * A Secret with the target name exists and is not ours: never touch it, report SecretConflict.
+     */
     CONFLICT
   }
 

@@ -4,8 +4,8 @@ import io.stagecred.api.StageSpec;
 import java.util.Objects;
 
 /**
- * A requested concrete stage resolved to an entry of spec.stages, and how it matched. Profiles are named
- * after {@link #requested()}, whatever entry served it.
+ * A requested concrete stage resolved to an entry of spec.stages, and how it matched. Profiles are
+ * named after {@link #requested()}, whatever entry served it.
  */
 public record Resolution(String requested, StageSpec stage, Match match) {
 

@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * Reads a spec and a {@link ValidationContext}; returns every violation, in field order, each naming the
- * field and the fix. It checks all the CRD schema checks (the mock API server in tests and the demo does
- * not enforce the schema) plus rules the schema cannot express.
+ * Reads a spec and a {@link ValidationContext}; returns every violation, in field order, each
+ * naming the field and the fix. It checks all the CRD schema checks (the mock API server in tests
+ * and the demo does not enforce the schema) plus rules the schema cannot express.
  */
 public final class SpecValidator {
 
@@ -38,7 +38,8 @@ public final class SpecValidator {
     boolean chained = StageSettings.chained(spec, ctx.operatorChains());
     region(spec, out);
     identity(spec.getIdentity(), out);
-    durationSeconds("spec.durationSeconds", spec.getDurationSeconds(), chained, chainFix(spec), out);
+    durationSeconds(
+        "spec.durationSeconds", spec.getDurationSeconds(), chained, chainFix(spec), out);
     StageRules.validate(spec, chained, chainFix(spec), out);
     renewBefore(spec, out);
     defaultStage(spec, out);
@@ -50,9 +51,13 @@ public final class SpecValidator {
   private static void region(DeploymentCredentialSpec spec, List<Violation> out) {
     String region = spec.getRegion();
     if (region == null || region.isBlank()) {
-      out.add(new Violation("spec.region", "is required; set the default AWS region such as us-east-1"));
+      out.add(
+          new Violation(
+              "spec.region", "is required; set the default AWS region such as us-east-1"));
     } else if (!REGION.matcher(region).matches()) {
-      out.add(new Violation("spec.region", "must be an AWS region name such as us-east-1 or eu-west-1"));
+      out.add(
+          new Violation(
+              "spec.region", "must be an AWS region name such as us-east-1 or eu-west-1"));
     }
   }
 
@@ -62,40 +67,58 @@ public final class SpecValidator {
     }
     String sa = id.getServiceAccountName();
     if (sa != null && (sa.length() > MAX_SUBDOMAIN || !DNS_SUBDOMAIN.matcher(sa).matches())) {
-      out.add(new Violation("spec.identity.serviceAccountName",
-          "must be the name of a service account in this namespace (lowercase letters, digits, '-' and '.',"
-              + " e.g. orders-deployer)"));
+      out.add(
+          new Violation(
+              "spec.identity.serviceAccountName",
+              "must be the name of a service account in this namespace (lowercase letters, digits,"
+                  + " '-' and '.', e.g. orders-deployer)"));
     }
     String audience = id.getAudience();
     if (audience != null && audience.isBlank()) {
-      out.add(new Violation("spec.identity.audience",
-          "is blank; set the IAM OIDC provider's client ID (usually sts.amazonaws.com) or remove it to use"
-              + " the default"));
+      out.add(
+          new Violation(
+              "spec.identity.audience",
+              "is blank; set the IAM OIDC provider's client ID (usually sts.amazonaws.com) or"
+                  + " remove it to use the default"));
     } else if (audience != null && sa == null) {
-      out.add(new Violation("spec.identity.audience",
-          "applies only to tokens minted for identity.serviceAccountName; set serviceAccountName or remove"
-              + " audience"));
+      out.add(
+          new Violation(
+              "spec.identity.audience",
+              "applies only to tokens minted for identity.serviceAccountName; set"
+                  + " serviceAccountName or remove audience"));
     }
     String source = id.getSourceRoleArn();
     if (source != null && !ROLE_ARN.matcher(source).matches()) {
-      out.add(new Violation("spec.identity.sourceRoleArn",
-          "must be an IAM role ARN such as arn:aws:iam::111111111111:role/ci-base"));
+      out.add(
+          new Violation(
+              "spec.identity.sourceRoleArn",
+              "must be an IAM role ARN such as arn:aws:iam::111111111111:role/ci-base"));
     }
   }
 
   /** Range check, plus the one-hour cap of chained sessions. */
-  static void durationSeconds(String field, Integer seconds, boolean chained, String chainFix, List<Violation> out) {
+  static void durationSeconds(
+      String field, Integer seconds, boolean chained, String chainFix, List<Violation> out) {
     if (seconds == null) {
       return;
     }
-    if (seconds < StageSettings.MIN_DURATION_SECONDS || seconds > StageSettings.MAX_DURATION_SECONDS) {
-      out.add(new Violation(field,
-          "is " + seconds + " but must be between 900 and 43200 seconds (15 minutes to 12 hours); STS"
-              + " accepts nothing else"));
+    if (seconds < StageSettings.MIN_DURATION_SECONDS
+        || seconds > StageSettings.MAX_DURATION_SECONDS) {
+      out.add(
+          new Violation(
+              field,
+              "is "
+                  + seconds
+                  + " but must be between 900 and 43200 seconds (15 minutes to 12 hours); STS"
+                  + " accepts nothing else"));
     } else if (chained && seconds > StageSettings.MAX_CHAINED_DURATION_SECONDS) {
-      out.add(new Violation(field,
-          "is " + seconds + " but chained sessions last at most 3600 seconds; lower durationSeconds or "
-              + chainFix));
+      out.add(
+          new Violation(
+              field,
+              "is "
+                  + seconds
+                  + " but chained sessions last at most 3600 seconds; lower durationSeconds or "
+                  + chainFix));
     }
   }
 
@@ -116,16 +139,21 @@ public final class SpecValidator {
     try {
       renewBefore = RenewalPolicy.parseDuration(spec.getRenewBefore());
     } catch (IllegalArgumentException e) {
-      out.add(new Violation("spec.renewBefore",
-          "must be a duration in hours, minutes and seconds such as 20m, 1h30m or 90s"));
+      out.add(
+          new Violation(
+              "spec.renewBefore",
+              "must be a duration in hours, minutes and seconds such as 20m, 1h30m or 90s"));
       return;
     }
     if (renewBefore.isZero()) {
-      out.add(new Violation("spec.renewBefore",
-          "must be longer than zero; remove it to use the default (a third of the lifetime)"));
+      out.add(
+          new Violation(
+              "spec.renewBefore",
+              "must be longer than zero; remove it to use the default (a third of the lifetime)"));
       return;
     }
-    // The shortest lifetime decides: renewBefore must be shorter than every stage's lifetime, or that
+    // The shortest lifetime decides: renewBefore must be shorter than every stage's lifetime, or
+    // that
     // stage would be renewed the moment it is issued.
     StageSpec shortest = null;
     int shortestSeconds = Integer.MAX_VALUE;
@@ -142,12 +170,21 @@ public final class SpecValidator {
       }
     }
     if (shortest != null && renewBefore.getSeconds() >= shortestSeconds) {
-      out.add(new Violation("spec.renewBefore",
-          "is " + RenewalPolicy.formatDuration(renewBefore) + " but stage '" + shortest.getName()
-              + "' lasts only " + RenewalPolicy.formatDuration(Duration.ofSeconds(shortestSeconds)) + " ("
-              + shortestSeconds + " seconds); renewBefore must be shorter than every stage's lifetime, so"
-              + " lower it (e.g. to " + RenewalPolicy.formatDuration(Duration.ofSeconds(shortestSeconds / 3))
-              + ") or remove it to use the default"));
+      out.add(
+          new Violation(
+              "spec.renewBefore",
+              "is "
+                  + RenewalPolicy.formatDuration(renewBefore)
+                  + " but stage '"
+                  + shortest.getName()
+                  + "' lasts only "
+                  + RenewalPolicy.formatDuration(Duration.ofSeconds(shortestSeconds))
+                  + " ("
+                  + shortestSeconds
+                  + " seconds); renewBefore must be shorter than every stage's lifetime, so"
+                  + " lower it (e.g. to "
+                  + RenewalPolicy.formatDuration(Duration.ofSeconds(shortestSeconds / 3))
+                  + ") or remove it to use the default"));
     }
   }
 
@@ -156,34 +193,50 @@ public final class SpecValidator {
     if (def == null) {
       return;
     }
-    List<String> concrete = StageResolver.concreteStages(spec).stream().map(StageSpec::getName).toList();
+    List<String> concrete =
+        StageResolver.concreteStages(spec).stream().map(StageSpec::getName).toList();
     if (!STAGE_NAME.matcher(def).matches()) {
-      out.add(new Violation("spec.defaultStage",
-          "must be a concrete stage name (lowercase letters, digits and '-', no '*') listed in spec.stages,"
-              + " e.g. one of " + concrete));
+      out.add(
+          new Violation(
+              "spec.defaultStage",
+              "must be a concrete stage name (lowercase letters, digits and '-', no '*') listed in"
+                  + " spec.stages, e.g. one of "
+                  + concrete));
     } else if (!concrete.contains(def)) {
-      out.add(new Violation("spec.defaultStage",
-          "names no concrete stage in spec.stages; set it to one of " + concrete + " or add a stage named '"
-              + def + "'"));
+      out.add(
+          new Violation(
+              "spec.defaultStage",
+              "names no concrete stage in spec.stages; set it to one of "
+                  + concrete
+                  + " or add a stage named '"
+                  + def
+                  + "'"));
     }
   }
 
   private static void mountPath(DeploymentCredentialSpec spec, List<Violation> out) {
     String path = spec.getMountPath();
     if (path != null && !MOUNT_PATH.matcher(path).matches()) {
-      out.add(new Violation("spec.mountPath",
-          "must be an absolute path of letters, digits, '.', '_', '-' and '/' such as /var/run/stagecred (it"
-              + " is embedded unquoted in the config file's credential_process command)"));
+      out.add(
+          new Violation(
+              "spec.mountPath",
+              "must be an absolute path of letters, digits, '.', '_', '-' and '/' such as"
+                  + " /var/run/stagecred (it is embedded unquoted in the config file's"
+                  + " credential_process command)"));
     }
   }
 
-  private static void secretNames(DeploymentCredentialSpec spec, ValidationContext ctx, List<Violation> out) {
+  private static void secretNames(
+      DeploymentCredentialSpec spec, ValidationContext ctx, List<Violation> out) {
     String prefix = spec.getSecretNamePrefix();
     String field = prefix != null ? "spec.secretNamePrefix" : "metadata.name";
-    if (prefix != null && (prefix.length() > MAX_PREFIX || !DNS_SUBDOMAIN.matcher(prefix).matches())) {
-      out.add(new Violation("spec.secretNamePrefix",
-          "must be a DNS subdomain of at most 190 characters (lowercase letters, digits, '-' and '.', starting"
-              + " and ending with a letter or digit), e.g. orders"));
+    if (prefix != null
+        && (prefix.length() > MAX_PREFIX || !DNS_SUBDOMAIN.matcher(prefix).matches())) {
+      out.add(
+          new Violation(
+              "spec.secretNamePrefix",
+              "must be a DNS subdomain of at most 190 characters (lowercase letters, digits, '-'"
+                  + " and '.', starting and ending with a letter or digit), e.g. orders"));
       return;
     }
     if (prefix == null && ctx.resourceName() == null) {
@@ -195,10 +248,15 @@ public final class SpecValidator {
       }
       String name = StageSettings.secretName(ctx.resourceName(), spec, s.getName());
       if (name.length() > MAX_SUBDOMAIN || !DNS_SUBDOMAIN.matcher(name).matches()) {
-        out.add(new Violation(field,
-            "makes the Secret name for stage '" + s.getName() + "' " + name.length() + " characters long or"
-                + " otherwise invalid; Secret names are DNS subdomains of at most 253 characters, so set"
-                + " spec.secretNamePrefix to a shorter prefix"));
+        out.add(
+            new Violation(
+                field,
+                "makes the Secret name for stage '"
+                    + s.getName()
+                    + "' "
+                    + name.length()
+                    + " characters long or otherwise invalid; Secret names are DNS subdomains of at"
+                    + " most 253 characters, so set spec.secretNamePrefix to a shorter prefix"));
         return; // one report is enough: the fix is the same for every stage
       }
     }

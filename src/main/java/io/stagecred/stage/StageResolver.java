@@ -9,12 +9,14 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * Reads spec.stages, spec.defaultStage and a requested concrete stage name; returns the entry that serves
- * it (exact name, else most specific pattern, else defaultStage) or an error saying what to add.
+ * Reads spec.stages, spec.defaultStage and a requested concrete stage name; returns the entry that
+ * serves it (exact name, else most specific pattern, else defaultStage) or an error saying what to
+ * add.
  */
 public final class StageResolver {
 
   private static final Pattern CONCRETE = Pattern.compile(Patterns.STAGE_NAME);
+
   /** What '*' stands for: any run, possibly empty, of the stage-name alphabet. */
   private static final String WILDCARD = "[a-z0-9-]*";
 
@@ -43,10 +45,13 @@ public final class StageResolver {
   }
 
   /** Resolves {@code requested}: exact name, else the most specific pattern, else defaultStage. */
-  public static ResolveResult resolve(List<StageSpec> stages, String defaultStage, String requested) {
+  public static ResolveResult resolve(
+      List<StageSpec> stages, String defaultStage, String requested) {
     if (requested == null || !CONCRETE.matcher(requested).matches()) {
       return ResolveResult.failed(
-          "the requested stage " + shown(requested) + " is not a concrete stage name; use lowercase letters,"
+          "the requested stage "
+              + shown(requested)
+              + " is not a concrete stage name; use lowercase letters,"
               + " digits and '-' such as pr-42");
     }
     List<StageSpec> entries = stages == null ? List.of() : stages;
@@ -57,7 +62,9 @@ public final class StageResolver {
     }
     StageSpec best = null;
     for (StageSpec s : entries) {
-      if (s != null && isPattern(s.getName()) && matches(s.getName(), requested)
+      if (s != null
+          && isPattern(s.getName())
+          && matches(s.getName(), requested)
           && (best == null || moreSpecific(s.getName(), best.getName()))) {
         best = s;
       }
@@ -72,18 +79,31 @@ public final class StageResolver {
         }
       }
       return ResolveResult.failed(
-          "no stage matches '" + requested + "' and spec.defaultStage " + shown(defaultStage)
+          "no stage matches '"
+              + requested
+              + "' and spec.defaultStage "
+              + shown(defaultStage)
               + " names no concrete stage in spec.stages; set spec.defaultStage to one of "
-              + concreteNames(entries) + " or add a stage or pattern (e.g. name: \"" + suggestion(requested)
+              + concreteNames(entries)
+              + " or add a stage or pattern (e.g. name: \""
+              + suggestion(requested)
               + "\") to spec.stages");
     }
     return ResolveResult.failed(
-        "no stage matches '" + requested + "' and spec.defaultStage is not set; add a stage or pattern"
-            + " (e.g. name: \"" + suggestion(requested) + "\") to spec.stages, or set spec.defaultStage to"
-            + " one of " + concreteNames(entries));
+        "no stage matches '"
+            + requested
+            + "' and spec.defaultStage is not set; add a stage or pattern"
+            + " (e.g. name: \""
+            + suggestion(requested)
+            + "\") to spec.stages, or set spec.defaultStage to"
+            + " one of "
+            + concreteNames(entries));
   }
 
-  /** Whether {@code pattern} ('*' = any run of [a-z0-9-], possibly empty) matches the whole of {@code stage}. */
+  /**
+   * Whether {@code pattern} ('*' = any run of [a-z0-9-], possibly empty) matches the whole of
+   * {@code stage}.
+   */
   public static boolean matches(String pattern, String stage) {
     StringBuilder regex = new StringBuilder();
     int from = 0;
@@ -96,8 +116,9 @@ public final class StageResolver {
   }
 
   /**
-   * Longest literal prefix wins (pr-* beats p*); on a tie, more literal characters (pr-*-eu beats pr-*);
-   * on a full tie the earlier entry, which the caller keeps by requiring "strictly more specific".
+   * Longest literal prefix wins (pr-* beats p*); on a tie, more literal characters (pr-*-eu beats
+   * pr-*); on a full tie the earlier entry, which the caller keeps by requiring "strictly more
+   * specific".
    */
   static boolean moreSpecific(String candidate, String current) {
     int byPrefix = Integer.compare(candidate.indexOf('*'), current.indexOf('*'));
@@ -112,14 +133,17 @@ public final class StageResolver {
   }
 
   private static String concreteNames(List<StageSpec> entries) {
-    List<String> names = entries.stream()
-        .filter(s -> s != null && s.getName() != null && !isPattern(s.getName()))
-        .map(StageSpec::getName)
-        .toList();
+    List<String> names =
+        entries.stream()
+            .filter(s -> s != null && s.getName() != null && !isPattern(s.getName()))
+            .map(StageSpec::getName)
+            .toList();
     if (names.isEmpty()) {
       return "the concrete stages (none are listed yet)";
     }
-    return names.stream().limit(10).collect(Collectors.joining(", ", "[", names.size() > 10 ? ", ...]" : "]"));
+    return names.stream()
+        .limit(10)
+        .collect(Collectors.joining(", ", "[", names.size() > 10 ? ", ...]" : "]"));
   }
 
   /** "pr-7" suggests "pr-*"; a name without '-' suggests itself. */

@@ -8,7 +8,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
-/** Reads spec.stages; adds a {@link Violation} for each bad entry (name, role, region, lifetime, chaining). */
+/**
+ * Reads spec.stages; adds a {@link Violation} for each bad entry (name, role, region, lifetime,
+ * chaining).
+ */
 final class StageRules {
 
   private static final Pattern NAME = Pattern.compile(Patterns.STAGE_NAME_OR_PATTERN);
@@ -16,17 +19,26 @@ final class StageRules {
 
   private StageRules() {}
 
-  static void validate(DeploymentCredentialSpec spec, boolean chained, String chainFix, List<Violation> out) {
+  static void validate(
+      DeploymentCredentialSpec spec, boolean chained, String chainFix, List<Violation> out) {
     List<StageSpec> stages = spec.getStages();
     if (stages == null || stages.isEmpty()) {
-      out.add(new Violation("spec.stages",
-          "must list at least one stage, e.g. {name: dev, roleArn: " + SpecValidator.ROLE_EXAMPLE + "}"));
+      out.add(
+          new Violation(
+              "spec.stages",
+              "must list at least one stage, e.g. {name: dev, roleArn: "
+                  + SpecValidator.ROLE_EXAMPLE
+                  + "}"));
       return;
     }
     if (stages.size() > SpecValidator.MAX_STAGES) {
-      out.add(new Violation("spec.stages",
-          "has " + stages.size() + " entries but at most 64 are allowed; cover many stages with a pattern"
-              + " such as pr-*"));
+      out.add(
+          new Violation(
+              "spec.stages",
+              "has "
+                  + stages.size()
+                  + " entries but at most 64 are allowed; cover many stages with a pattern"
+                  + " such as pr-*"));
     }
     Map<String, Integer> firstIndex = new HashMap<>();
     for (int i = 0; i < stages.size(); i++) {
@@ -39,30 +51,47 @@ final class StageRules {
       name(at, s.getName(), i, firstIndex, out);
       roleArn(at, s.getRoleArn(), out);
       if (s.getRegion() != null && !SpecValidator.REGION.matcher(s.getRegion()).matches()) {
-        out.add(new Violation(at + ".region",
-            "must be an AWS region name such as eu-west-1, or be removed to use spec.region"));
+        out.add(
+            new Violation(
+                at + ".region",
+                "must be an AWS region name such as eu-west-1, or be removed to use spec.region"));
       }
-      SpecValidator.durationSeconds(at + ".durationSeconds", s.getDurationSeconds(), chained, chainFix, out);
+      SpecValidator.durationSeconds(
+          at + ".durationSeconds", s.getDurationSeconds(), chained, chainFix, out);
       externalId(at, s.getExternalId(), chained, chainFix, out);
       SessionTagRules.validate(at + ".sessionTags", s.getSessionTags(), chained, chainFix, out);
     }
   }
 
-  private static void name(String at, String name, int index, Map<String, Integer> firstIndex, List<Violation> out) {
+  private static void name(
+      String at, String name, int index, Map<String, Integer> firstIndex, List<Violation> out) {
     if (name == null || name.isEmpty()) {
-      out.add(new Violation(at + ".name", "is required; use the stage passed to 'serverless deploy --stage', e.g. dev"));
+      out.add(
+          new Violation(
+              at + ".name",
+              "is required; use the stage passed to 'serverless deploy --stage', e.g. dev"));
     } else if (!NAME.matcher(name).matches()) {
-      out.add(new Violation(at + ".name",
-          "must be 1..63 lowercase letters, digits and '-', starting and ending with a letter or digit (a"
-              + " pattern may use '*', e.g. pr-*)"));
+      out.add(
+          new Violation(
+              at + ".name",
+              "must be 1..63 lowercase letters, digits and '-', starting and ending with a letter"
+                  + " or digit (a pattern may use '*', e.g. pr-*)"));
     } else if ("default".equals(name)) {
-      out.add(new Violation(at + ".name",
-          "'default' is reserved: every Secret already has a [default] profile; rename the stage (e.g. dev)"
-              + " and point spec.defaultStage at it"));
+      out.add(
+          new Violation(
+              at + ".name",
+              "'default' is reserved: every Secret already has a [default] profile; rename the"
+                  + " stage (e.g. dev) and point spec.defaultStage at it"));
     } else if (firstIndex.containsKey(name)) {
-      out.add(new Violation(at + ".name",
-          "duplicates spec.stages[" + firstIndex.get(name) + "].name '" + name + "'; stage names must be"
-              + " unique, so rename or remove one of them"));
+      out.add(
+          new Violation(
+              at + ".name",
+              "duplicates spec.stages["
+                  + firstIndex.get(name)
+                  + "].name '"
+                  + name
+                  + "'; stage names must be"
+                  + " unique, so rename or remove one of them"));
     } else {
       firstIndex.put(name, index);
     }
@@ -70,25 +99,36 @@ final class StageRules {
 
   private static void roleArn(String at, String arn, List<Violation> out) {
     if (arn == null || arn.isBlank()) {
-      out.add(new Violation(at + ".roleArn",
-          "is required; set the IAM role that deploys this stage, such as " + SpecValidator.ROLE_EXAMPLE));
+      out.add(
+          new Violation(
+              at + ".roleArn",
+              "is required; set the IAM role that deploys this stage, such as "
+                  + SpecValidator.ROLE_EXAMPLE));
     } else if (!SpecValidator.ROLE_ARN.matcher(arn).matches()) {
-      out.add(new Violation(at + ".roleArn", "must be an IAM role ARN such as " + SpecValidator.ROLE_EXAMPLE));
+      out.add(
+          new Violation(
+              at + ".roleArn", "must be an IAM role ARN such as " + SpecValidator.ROLE_EXAMPLE));
     }
   }
 
-  private static void externalId(String at, String externalId, boolean chained, String chainFix, List<Violation> out) {
+  private static void externalId(
+      String at, String externalId, boolean chained, String chainFix, List<Violation> out) {
     if (externalId == null) {
       return;
     }
     if (!chained) {
-      out.add(new Violation(at + ".externalId",
-          "is passed only to a chained AssumeRole, and this resource does not chain; set"
-              + " identity.sourceRoleArn or remove externalId"));
+      out.add(
+          new Violation(
+              at + ".externalId",
+              "is passed only to a chained AssumeRole, and this resource does not chain; set"
+                  + " identity.sourceRoleArn or remove externalId"));
     } else if (!EXTERNAL_ID.matcher(externalId).matches()) {
       // The value is not echoed: external IDs are meant to be hard to guess.
-      out.add(new Violation(at + ".externalId",
-          "must be 2..1224 characters of letters, digits and +=,.@:/_- (STS's ExternalId alphabet)"));
+      out.add(
+          new Violation(
+              at + ".externalId",
+              "must be 2..1224 characters of letters, digits and +=,.@:/_- (STS's ExternalId"
+                  + " alphabet)"));
     }
   }
 }

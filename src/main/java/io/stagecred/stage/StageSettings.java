@@ -10,8 +10,10 @@ public final class StageSettings {
 
   /** Lifetime when neither the stage nor the spec sets durationSeconds. */
   public static final int DEFAULT_DURATION_SECONDS = 3600;
+
   /** STS caps role-chaining sessions at one hour, whatever the role's MaxSessionDuration says. */
   public static final int MAX_CHAINED_DURATION_SECONDS = 3600;
+
   public static final int MIN_DURATION_SECONDS = 900;
   public static final int MAX_DURATION_SECONDS = 43200;
 
@@ -36,14 +38,16 @@ public final class StageSettings {
   }
 
   /** {@code <spec.secretNamePrefix or metadata.name>-<stage>}. */
-  public static String secretName(String resourceName, DeploymentCredentialSpec spec, String stage) {
+  public static String secretName(
+      String resourceName, DeploymentCredentialSpec spec, String stage) {
     String prefix = spec.getSecretNamePrefix() != null ? spec.getSecretNamePrefix() : resourceName;
     return prefix + "-" + stage;
   }
 
   /**
-   * Whether stage credentials come from a chained AssumeRole: identity.sourceRoleArn is set, or the resource
-   * uses the operator's own token (no serviceAccountName) and the operator is configured to chain.
+   * Whether stage credentials come from a chained AssumeRole: identity.sourceRoleArn is set, or the
+   * resource uses the operator's own token (no serviceAccountName) and the operator is configured
+   * to chain.
    */
   public static boolean chained(DeploymentCredentialSpec spec, boolean operatorChains) {
     IdentitySpec id = spec.getIdentity();

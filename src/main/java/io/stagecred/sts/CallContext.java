@@ -3,13 +3,13 @@ package io.stagecred.sts;
 import java.util.Objects;
 
 /**
- * Which STS call failed, for which role, and who was asking: the facts {@link StsErrorClassifier} puts
- * into its message so that the reader knows which trust policy to fix.
+ * Which STS call failed, for which role, and who was asking: the facts {@link StsErrorClassifier}
+ * puts into its message so that the reader knows which trust policy to fix.
  *
  * @param call the STS operation
  * @param roleArn the role being assumed
- * @param principal who asked, e.g. {@code system:serviceaccount:ci:orders-deployer},
- *     {@link #OPERATOR_IDENTITY}, or the source role ARN of a chained call
+ * @param principal who asked, e.g. {@code system:serviceaccount:ci:orders-deployer}, {@link
+ *     #OPERATOR_IDENTITY}, or the source role ARN of a chained call
  */
 public record CallContext(Call call, String roleArn, String principal) {
 
@@ -39,7 +39,10 @@ public record CallContext(Call call, String roleArn, String principal) {
     principal = principal == null ? "(unknown caller)" : principal;
   }
 
-  /** AssumeRoleWithWebIdentity by a principal such as {@code system:serviceaccount:ci:orders-deployer}. */
+  /**
+   * AssumeRoleWithWebIdentity by a principal such as {@code
+   * system:serviceaccount:ci:orders-deployer}.
+   */
   public static CallContext webIdentity(String roleArn, String principal) {
     return new CallContext(Call.WEB_IDENTITY, roleArn, principal);
   }
@@ -49,7 +52,10 @@ public record CallContext(Call call, String roleArn, String principal) {
     return new CallContext(Call.ASSUME_ROLE, roleArn, sourceRoleArn);
   }
 
-  /** {@code system:serviceaccount:<namespace>:<serviceAccount>}, the subject of a service account token. */
+  /**
+   * {@code system:serviceaccount:<namespace>:<serviceAccount>}, the subject of a service account
+   * token.
+   */
   public static String serviceAccountSubject(String namespace, String serviceAccount) {
     return "system:serviceaccount:" + namespace + ":" + serviceAccount;
   }

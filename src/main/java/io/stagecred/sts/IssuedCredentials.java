@@ -4,8 +4,8 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * Temporary credentials returned by STS. {@link #toString()} never prints the secret key or the session
- * token, so an accidental log line cannot leak them.
+ * Temporary credentials returned by STS. {@link #toString()} never prints the secret key or the
+ * session token, so an accidental log line cannot leak them.
  */
 public record IssuedCredentials(
     String accessKeyId,

@@ -6,13 +6,15 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * Reads a namespace, a resource name and a stage; returns the RoleSessionName and SourceIdentity sent to
- * STS: deterministic, at most 64 characters of {@code [\w+=,.@-]}, so CloudTrail tells tenants apart.
+ * Reads a namespace, a resource name and a stage; returns the RoleSessionName and SourceIdentity
+ * sent to STS: deterministic, at most 64 characters of {@code [\w+=,.@-]}, so CloudTrail tells
+ * tenants apart.
  */
 public final class SessionNames {
 
   /** STS's limit for both RoleSessionName and SourceIdentity. */
   public static final int MAX_LENGTH = 64;
+
   private static final String PREFIX = "stagecred.";
 
   private SessionNames() {}
@@ -28,9 +30,9 @@ public final class SessionNames {
   }
 
   /**
-   * Replaces characters STS refuses with '-', then, when too long, keeps the first 55 characters and
-   * appends '-' and 8 hex digits of the SHA-256 of the full (unshortened) name: distinct long names stay
-   * distinct, while the readable prefix still shows the namespace.
+   * Replaces characters STS refuses with '-', then, when too long, keeps the first 55 characters
+   * and appends '-' and 8 hex digits of the SHA-256 of the full (unshortened) name: distinct long
+   * names stay distinct, while the readable prefix still shows the namespace.
    */
   static String fit(String full) {
     String legal = full.replaceAll("[^\\w+=,.@-]", "-");

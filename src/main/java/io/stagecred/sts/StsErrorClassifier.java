@@ -21,18 +21,31 @@ import software.amazon.awssdk.services.sts.model.RegionDisabledException;
 
 /**
  * Reads an exception thrown by an AWS SDK v2 STS call and the {@link CallContext}; returns an
- * {@link StsFailure}: reason, transient or terminal, error code, and a redacted message with the fix.
+ * {@link StsFailure}: reason, transient or terminal, error code, and a redacted message with the
+ * fix.
  */
 public final class StsErrorClassifier {
 
-  private static final Set<String> UNAVAILABLE = Set.of(
-      "Throttling", "ThrottlingException", "RequestLimitExceeded", "TooManyRequestsException",
-      "IDPCommunicationError", "InternalFailure", "InternalError", "ServiceUnavailable", "RequestTimeout");
-  private static final Set<String> ACCESS_DENIED = Set.of("AccessDenied", "AccessDeniedException", "InvalidClientTokenId");
-  private static final Set<String> INVALID_TOKEN = Set.of("InvalidIdentityToken", "IDPRejectedClaim");
+  private static final Set<String> UNAVAILABLE =
+      Set.of(
+          "Throttling",
+          "ThrottlingException",
+          "RequestLimitExceeded",
+          "TooManyRequestsException",
+          "IDPCommunicationError",
+          "InternalFailure",
+          "InternalError",
+          "ServiceUnavailable",
+          "RequestTimeout");
+  private static final Set<String> ACCESS_DENIED =
+      Set.of("AccessDenied", "AccessDeniedException", "InvalidClientTokenId");
+  private static final Set<String> INVALID_TOKEN =
+      Set.of("InvalidIdentityToken", "IDPRejectedClaim");
   private static final Set<String> EXPIRED = Set.of("ExpiredTokenException", "ExpiredToken");
-  private static final Set<String> VALIDATION = Set.of("ValidationError", "MalformedPolicyDocument", "PackedPolicyTooLarge");
-  private static final Set<String> REGION_DISABLED = Set.of("RegionDisabledException", "RegionDisabled");
+  private static final Set<String> VALIDATION =
+      Set.of("ValidationError", "MalformedPolicyDocument", "PackedPolicyTooLarge");
+  private static final Set<String> REGION_DISABLED =
+      Set.of("RegionDisabledException", "RegionDisabled");
 
   private StsErrorClassifier() {}
 
@@ -40,29 +53,34 @@ public final class StsErrorClassifier {
     Throwable t = unwrap(thrown);
     // Timeouts first: they are SdkClientExceptions too, but deserve their own code and hint.
     if (t instanceof ApiCallTimeoutException || t instanceof ApiCallAttemptTimeoutException) {
-      return FailureMessages.unavailable(ctx, t.getClass().getSimpleName(), FailureMessages.Kind.TIMEOUT,
-          t.getMessage());
+      return FailureMessages.unavailable(
+          ctx, t.getClass().getSimpleName(), FailureMessages.Kind.TIMEOUT, t.getMessage());
     }
     if (t instanceof SdkClientException) {
-      return FailureMessages.unavailable(ctx, t.getClass().getSimpleName(), FailureMessages.Kind.UNREACHABLE,
-          describe(t));
+      return FailureMessages.unavailable(
+          ctx, t.getClass().getSimpleName(), FailureMessages.Kind.UNREACHABLE, describe(t));
     }
     if (t instanceof AwsServiceException service) {
       return service(service, ctx);
     }
     if (t instanceof IOException || t instanceof UncheckedIOException) {
-      return FailureMessages.unavailable(ctx, t.getClass().getSimpleName(), FailureMessages.Kind.UNREACHABLE,
-          t.getMessage());
+      return FailureMessages.unavailable(
+          ctx, t.getClass().getSimpleName(), FailureMessages.Kind.UNREACHABLE, t.getMessage());
     }
-    // Anything else is unexpected; retrying with backoff is harmless, and the message says what happened.
-    return FailureMessages.unavailable(ctx, t == null ? "Unknown" : t.getClass().getSimpleName(),
-        FailureMessages.Kind.UNEXPECTED, t == null ? null : t.getMessage());
+    // Anything else is unexpected; retrying with backoff is harmless, and the message says what
+    // happened.
+    return FailureMessages.unavailable(
+        ctx,
+        t == null ? "Unknown" : t.getClass().getSimpleName(),
+        FailureMessages.Kind.UNEXPECTED,
+        t == null ? null : t.getMessage());
   }
 
   private static StsFailure service(AwsServiceException e, CallContext ctx) {
     AwsErrorDetails details = e.awsErrorDetails();
     String code = details != null && details.errorCode() != null ? details.errorCode() : "";
-    // Without error details, getMessage() is the SDK's own text; with details but no message, it would be
+    // Without error details, getMessage() is the SDK's own text; with details but no message, it
+    // would be
     // just "(Service: ..., Status Code: ...)", which says nothing the code and status do not.
     String stsMessage = details != null ? details.errorMessage() : e.getMessage();
     int status = e.statusCode();
@@ -72,20 +90,29 @@ public final class StsErrorClassifier {
       reason = byCode(code);
     }
     if (reason == null) {
-      // Unknown code: the HTTP status decides. 5xx and 429 are the service's problem and pass; other
+      // Unknown code: the HTTP status decides. 5xx and 429 are the service's problem and pass;
+      // other
       // statuses will not change by retrying soon.
-      reason = status >= 500 || status == 429 || e.isThrottlingException() ? Reason.StsUnavailable : Reason.StsError;
+      reason =
+          status >= 500 || status == 429 || e.isThrottlingException()
+              ? Reason.StsUnavailable
+              : Reason.StsError;
     }
     if (code.isEmpty()) {
       code = status > 0 ? "HTTP" + status : e.getClass().getSimpleName();
     }
     if (reason == Reason.StsUnavailable) {
-      FailureMessages.Kind kind = e instanceof IdpCommunicationErrorException || code.equals("IDPCommunicationError")
-          ? FailureMessages.Kind.IDP_UNREACHABLE
-          : isThrottling(code, status) ? FailureMessages.Kind.THROTTLED : FailureMessages.Kind.SERVICE_ERROR;
-      return FailureMessages.unavailable(ctx, code, kind, FailureMessages.withRequestId(stsMessage, requestId));
+      FailureMessages.Kind kind =
+          e instanceof IdpCommunicationErrorException || code.equals("IDPCommunicationError")
+              ? FailureMessages.Kind.IDP_UNREACHABLE
+              : isThrottling(code, status)
+                  ? FailureMessages.Kind.THROTTLED
+                  : FailureMessages.Kind.SERVICE_ERROR;
+      return FailureMessages.unavailable(
+          ctx, code, kind, FailureMessages.withRequestId(stsMessage, requestId));
     }
-    return FailureMessages.terminal(reason, ctx, code, status, FailureMessages.withRequestId(stsMessage, requestId));
+    return FailureMessages.terminal(
+        reason, ctx, code, status, FailureMessages.withRequestId(stsMessage, requestId));
   }
 
   private static Reason bySubclass(AwsServiceException e) {
@@ -101,7 +128,8 @@ public final class StsErrorClassifier {
     if (e instanceof IdpCommunicationErrorException) {
       return Reason.StsUnavailable;
     }
-    if (e instanceof MalformedPolicyDocumentException || e instanceof PackedPolicyTooLargeException) {
+    if (e instanceof MalformedPolicyDocumentException
+        || e instanceof PackedPolicyTooLargeException) {
       return Reason.StsValidationError;
     }
     return null;
@@ -130,11 +158,15 @@ public final class StsErrorClassifier {
   }
 
   private static boolean isThrottling(String code, int status) {
-    return status == 429 || code.contains("Throttl") || code.equals("RequestLimitExceeded")
+    return status == 429
+        || code.contains("Throttl")
+        || code.equals("RequestLimitExceeded")
         || code.equals("TooManyRequestsException");
   }
 
-  /** Futures and executors wrap the SDK's exception; classify what STS or the SDK actually threw. */
+  /**
+   * Futures and executors wrap the SDK's exception; classify what STS or the SDK actually threw.
+   */
   private static Throwable unwrap(Throwable t) {
     Throwable current = t;
     while ((current instanceof CompletionException || current instanceof ExecutionException)
@@ -144,11 +176,18 @@ public final class StsErrorClassifier {
     return current;
   }
 
-  /** SDK client messages are often generic ("Unable to execute HTTP request"); the cause says why. */
+  /**
+   * SDK client messages are often generic ("Unable to execute HTTP request"); the cause says why.
+   */
   private static String describe(Throwable t) {
     Throwable cause = t.getCause();
     if (cause != null && cause.getMessage() != null && !cause.getMessage().equals(t.getMessage())) {
-      return t.getMessage() + " (" + cause.getClass().getSimpleName() + ": " + cause.getMessage() + ")";
+      return t.getMessage()
+          + " ("
+          + cause.getClass().getSimpleName()
+          + ": "
+          + cause.getMessage()
+          + ")";
     }
     return t.getMessage();
   }

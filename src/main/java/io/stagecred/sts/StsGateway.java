@@ -20,7 +20,8 @@ import software.amazon.awssdk.services.sts.model.Tag;
 
 /**
  * The only class that talks to STS: AssumeRoleWithWebIdentity and the chained AssumeRole, one SDK
- * client per region. Throws the SDK's exceptions unchanged; {@link StsErrorClassifier} interprets them.
+ * client per region. Throws the SDK's exceptions unchanged; {@link StsErrorClassifier} interprets
+ * them.
  */
 @ApplicationScoped
 public class StsGateway {
@@ -47,7 +48,8 @@ public class StsGateway {
   }
 
   /** Chains from {@code source} credentials into {@code request.roleArn()}. */
-  public IssuedCredentials assumeRole(String region, IssuedCredentials source, ChainedRequest request) {
+  public IssuedCredentials assumeRole(
+      String region, IssuedCredentials source, ChainedRequest request) {
     AssumeRoleRequest.Builder builder =
         AssumeRoleRequest.builder()
             .roleArn(request.roleArn())

@@ -146,7 +146,8 @@ class SecretMirrorTest {
         }
       } catch (java.nio.file.NoSuchFileException e) {
         // As with a kubelet's atomic writer, a reader that resolved ..data just before the swap can
-        // find the old folder already deleted; it reads again. What it must never see is a torn file.
+        // find the old folder already deleted; it reads again. What it must never see is a torn
+        // file.
         continue;
       } catch (java.io.IOException e) {
         torn.set("read failed: " + e);

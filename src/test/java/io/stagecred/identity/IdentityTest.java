@@ -36,13 +36,24 @@ class IdentityTest {
   @Test
   void operatorIdentityNeedsBothNamespaceAndEveryRoleAllowed() {
     OperatorIdentityPolicy policy =
-        new OperatorIdentityPolicy(List.of("ci"), List.of("arn:aws:iam::111111111111:role/deploy-*"));
-    assertThat(policy.refusal("ci", List.of("arn:aws:iam::111111111111:role/deploy-dev"))).isEmpty();
+        new OperatorIdentityPolicy(
+            List.of("ci"), List.of("arn:aws:iam::111111111111:role/deploy-*"));
+    assertThat(policy.refusal("ci", List.of("arn:aws:iam::111111111111:role/deploy-dev")))
+        .isEmpty();
     assertThat(policy.refusal("other", List.of("arn:aws:iam::111111111111:role/deploy-dev")))
-        .get().asString().contains("allowed-namespaces");
-    assertThat(policy.refusal("ci", List.of(
-            "arn:aws:iam::111111111111:role/deploy-dev", "arn:aws:iam::111111111111:role/admin")))
-        .get().asString().contains("role/admin").contains("allowed-role-arns");
+        .get()
+        .asString()
+        .contains("allowed-namespaces");
+    assertThat(
+            policy.refusal(
+                "ci",
+                List.of(
+                    "arn:aws:iam::111111111111:role/deploy-dev",
+                    "arn:aws:iam::111111111111:role/admin")))
+        .get()
+        .asString()
+        .contains("role/admin")
+        .contains("allowed-role-arns");
   }
 
   @Test
@@ -51,17 +62,21 @@ class IdentityTest {
     IdentitySpec identity = new IdentitySpec();
     identity.setServiceAccountName("deployer");
     spec.setIdentity(identity);
-    IdentityPlan plan = IdentityPlan.of(spec, "ci", "sts.amazonaws.com", true, Optional.of("arn:op"));
+    IdentityPlan plan =
+        IdentityPlan.of(spec, "ci", "sts.amazonaws.com", true, Optional.of("arn:op"));
     assertThat(plan.operatorOwn()).isFalse();
     assertThat(plan.subject()).isEqualTo("system:serviceaccount:ci:deployer");
     assertThat(plan.audience()).isEqualTo("sts.amazonaws.com");
-    assertThat(plan.chained()).as("the operator's chaining applies to its own identity only").isFalse();
+    assertThat(plan.chained())
+        .as("the operator's chaining applies to its own identity only")
+        .isFalse();
   }
 
   @Test
   void planWithoutIdentityChainsThroughTheOperatorRoleOnlyWhenConfigured() {
     DeploymentCredentialSpec spec = new DeploymentCredentialSpec();
-    assertThat(IdentityPlan.of(spec, "ci", "aud", false, Optional.of("arn:op")).chained()).isFalse();
+    assertThat(IdentityPlan.of(spec, "ci", "aud", false, Optional.of("arn:op")).chained())
+        .isFalse();
     IdentityPlan chained = IdentityPlan.of(spec, "ci", "aud", true, Optional.of("arn:op"));
     assertThat(chained.operatorOwn()).isTrue();
     assertThat(chained.sourceRoleArn()).contains("arn:op");

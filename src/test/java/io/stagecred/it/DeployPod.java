@@ -35,7 +35,8 @@ public final class DeployPod {
     secret
         .getData()
         .forEach(
-            (k, v) -> out.put(k, new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8)));
+            (k, v) ->
+                out.put(k, new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8)));
     return out;
   }
 
@@ -71,7 +72,9 @@ public final class DeployPod {
         ProfileCredentialsProvider.builder().profileFile(file).profileName(profile).build(), sts);
   }
 
-  /** Caller ARN using the config file's profile (e.g. dev-process, which runs credential_process). */
+  /**
+   * Caller ARN using the config file's profile (e.g. dev-process, which runs credential_process).
+   */
   public static String callerFromConfigFile(Path configFile, String profile, URI sts) {
     ProfileFile file =
         ProfileFile.builder().content(configFile).type(ProfileFile.Type.CONFIGURATION).build();

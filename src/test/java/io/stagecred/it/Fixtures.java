@@ -28,8 +28,13 @@ public final class Fixtures {
   }
 
   /** Creates {@code namespace} and a service account {@code sa} in it. */
-  public static void namespaceWithServiceAccount(KubernetesClient client, String namespace, String sa) {
-    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build()).create();
+  public static void namespaceWithServiceAccount(
+      KubernetesClient client, String namespace, String sa) {
+    client
+        .namespaces()
+        .resource(
+            new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
+        .create();
     client
         .serviceAccounts()
         .inNamespace(namespace)

@@ -20,7 +20,9 @@ import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The three ways to call STS: a service account's token, the operator's own token, and chaining. */
+/**
+ * The three ways to call STS: a service account's token, the operator's own token, and chaining.
+ */
 @QuarkusTest
 @WithTestResource(WorldResource.class)
 class IdentityTest {
@@ -37,7 +39,8 @@ class IdentityTest {
     String ns = Fixtures.uniqueNamespace("op-allowed");
     client.resource(Fixtures.resource(ns, "app", null, Fixtures.stage("dev", OP_ROLE))).create();
     DeploymentCredential dc = awaitReady(client, ns, "app", "True", "CredentialsIssued");
-    assertThat(stage(dc, "dev").orElseThrow().getAssumedRoleArn()).contains("assumed-role/op-deploy/");
+    assertThat(stage(dc, "dev").orElseThrow().getAssumedRoleArn())
+        .contains("assumed-role/op-deploy/");
   }
 
   @Test
@@ -70,15 +73,20 @@ class IdentityTest {
     try {
       WorldResource.writeOperatorToken(world, Duration.ofMinutes(-5));
       String expired = Fixtures.uniqueNamespace("op-expired");
-      client.resource(Fixtures.resource(expired, "app", null, Fixtures.stage("dev", role))).create();
+      client
+          .resource(Fixtures.resource(expired, "app", null, Fixtures.stage("dev", role)))
+          .create();
       DeploymentCredential dc = awaitReady(client, expired, "app", "False", "ExpiredToken");
       assertThat(stage(dc, "dev").orElseThrow().getMessage()).contains(role);
 
       Files.delete(world.operatorTokenFile());
       String missing = Fixtures.uniqueNamespace("op-missing");
-      client.resource(Fixtures.resource(missing, "app", null, Fixtures.stage("dev", role))).create();
+      client
+          .resource(Fixtures.resource(missing, "app", null, Fixtures.stage("dev", role)))
+          .create();
       dc = awaitReady(client, missing, "app", "False", "IdentityUnavailable");
-      assertThat(stage(dc, "dev").orElseThrow().getMessage()).contains(world.operatorTokenFile().toString());
+      assertThat(stage(dc, "dev").orElseThrow().getMessage())
+          .contains(world.operatorTokenFile().toString());
     } finally {
       WorldResource.writeOperatorToken(world, Duration.ofHours(24));
     }

@@ -26,8 +26,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Bad specs get an answer naming the field, through the real operator: a Ready=False InvalidSpec
  * condition and a Warning event, while the operator keeps serving other resources and an existing
- * Secret is left as it was. (The mock API server does not enforce the CRD schema, so these reach the
- * operator exactly as they would if a cluster's schema let them through.)
+ * Secret is left as it was. (The mock API server does not enforce the CRD schema, so these reach
+ * the operator exactly as they would if a cluster's schema let them through.)
  */
 @QuarkusTest
 @WithTestResource(WorldResource.class)
@@ -41,24 +41,42 @@ class InvalidSpecTest {
         bad("missing region", "spec.region", dc -> dc.getSpec().setRegion(null)),
         bad("malformed region", "spec.region", dc -> dc.getSpec().setRegion("US East")),
         bad("no stages", "spec.stages", dc -> dc.getSpec().setStages(List.of())),
-        bad("stage without name", "spec.stages[0].name", dc -> dc.getSpec().getStages().get(0).setName(null)),
-        bad("upper-case stage name", "spec.stages[0].name", dc -> dc.getSpec().getStages().get(0).setName("Dev")),
+        bad(
+            "stage without name",
+            "spec.stages[0].name",
+            dc -> dc.getSpec().getStages().get(0).setName(null)),
+        bad(
+            "upper-case stage name",
+            "spec.stages[0].name",
+            dc -> dc.getSpec().getStages().get(0).setName("Dev")),
         bad(
             "duplicate stage names",
             "spec.stages[1].name",
             dc -> dc.getSpec().getStages().add(Fixtures.stage("dev", DEV_ROLE))),
-        bad("missing role", "spec.stages[0].roleArn", dc -> dc.getSpec().getStages().get(0).setRoleArn(null)),
+        bad(
+            "missing role",
+            "spec.stages[0].roleArn",
+            dc -> dc.getSpec().getStages().get(0).setRoleArn(null)),
         bad(
             "user ARN instead of role",
             "spec.stages[0].roleArn",
             dc -> dc.getSpec().getStages().get(0).setRoleArn("arn:aws:iam::111111111111:user/bob")),
-        bad("lifetime too short", "spec.durationSeconds", dc -> dc.getSpec().setDurationSeconds(60)),
+        bad(
+            "lifetime too short",
+            "spec.durationSeconds",
+            dc -> dc.getSpec().setDurationSeconds(60)),
         bad(
             "stage lifetime too long",
             "spec.stages[0].durationSeconds",
             dc -> dc.getSpec().getStages().get(0).setDurationSeconds(50000)),
-        bad("unparseable renewBefore", "spec.renewBefore", dc -> dc.getSpec().setRenewBefore("soon")),
-        bad("renewBefore beyond lifetime", "spec.renewBefore", dc -> dc.getSpec().setRenewBefore("2h")),
+        bad(
+            "unparseable renewBefore",
+            "spec.renewBefore",
+            dc -> dc.getSpec().setRenewBefore("soon")),
+        bad(
+            "renewBefore beyond lifetime",
+            "spec.renewBefore",
+            dc -> dc.getSpec().setRenewBefore("2h")),
         bad("unknown defaultStage", "spec.defaultStage", dc -> dc.getSpec().setDefaultStage("qa")),
         bad("relative mountPath", "spec.mountPath", dc -> dc.getSpec().setMountPath("var/run")),
         bad(
@@ -84,7 +102,10 @@ class InvalidSpecTest {
             "malformed source role",
             "spec.identity.sourceRoleArn",
             dc -> dc.getSpec().getIdentity().setSourceRoleArn("ci-base")),
-        bad("malformed secret prefix", "spec.secretNamePrefix", dc -> dc.getSpec().setSecretNamePrefix("Orders_")));
+        bad(
+            "malformed secret prefix",
+            "spec.secretNamePrefix",
+            dc -> dc.getSpec().setSecretNamePrefix("Orders_")));
   }
 
   private static Arguments bad(String name, String field, Consumer<DeploymentCredential> breakIt) {
@@ -97,7 +118,8 @@ class InvalidSpecTest {
       String name, String field, Consumer<DeploymentCredential> breakIt) {
     String ns = Fixtures.uniqueNamespace("invalid");
     Fixtures.namespaceWithServiceAccount(client, ns, "deployer");
-    DeploymentCredential dc = Fixtures.resource(ns, "app", "deployer", Fixtures.stage("dev", DEV_ROLE));
+    DeploymentCredential dc =
+        Fixtures.resource(ns, "app", "deployer", Fixtures.stage("dev", DEV_ROLE));
     breakIt.accept(dc);
     client.resource(dc).create();
 
@@ -113,9 +135,16 @@ class InvalidSpecTest {
   void breakingAWorkingResourceKeepsItsSecretAndOthersUnaffected() {
     String ns = Fixtures.uniqueNamespace("break");
     Fixtures.namespaceWithServiceAccount(client, ns, "deployer");
-    world.sts().allowWebIdentity(DEV_ROLE, "system:serviceaccount:" + ns + ":deployer", "sts.amazonaws.com");
-    client.resource(Fixtures.resource(ns, "good", "deployer", Fixtures.stage("dev", DEV_ROLE))).create();
-    client.resource(Fixtures.resource(ns, "app", "deployer", Fixtures.stage("dev", DEV_ROLE))).create();
+    world
+        .sts()
+        .allowWebIdentity(
+            DEV_ROLE, "system:serviceaccount:" + ns + ":deployer", "sts.amazonaws.com");
+    client
+        .resource(Fixtures.resource(ns, "good", "deployer", Fixtures.stage("dev", DEV_ROLE)))
+        .create();
+    client
+        .resource(Fixtures.resource(ns, "app", "deployer", Fixtures.stage("dev", DEV_ROLE)))
+        .create();
     awaitReady(client, ns, "app", "True", "CredentialsIssued");
     Secret before = client.secrets().inNamespace(ns).withName("app-dev").get();
 
@@ -127,7 +156,8 @@ class InvalidSpecTest {
 
     Secret after = client.secrets().inNamespace(ns).withName("app-dev").get();
     assertThat(after.getData()).isEqualTo(before.getData());
-    assertThat(after.getMetadata().getResourceVersion()).isEqualTo(before.getMetadata().getResourceVersion());
+    assertThat(after.getMetadata().getResourceVersion())
+        .isEqualTo(before.getMetadata().getResourceVersion());
     awaitReady(client, ns, "good", "True", "CredentialsIssued");
 
     current = get(client, ns, "app");

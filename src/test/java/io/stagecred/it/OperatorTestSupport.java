@@ -28,7 +28,9 @@ public final class OperatorTestSupport {
     if (dc == null || dc.getStatus() == null) {
       return Optional.empty();
     }
-    return dc.getStatus().getConditions().stream().filter(c -> "Ready".equals(c.getType())).findFirst();
+    return dc.getStatus().getConditions().stream()
+        .filter(c -> "Ready".equals(c.getType()))
+        .findFirst();
   }
 
   public static Optional<StageStatus> stage(DeploymentCredential dc, String stage) {
@@ -38,7 +40,9 @@ public final class OperatorTestSupport {
     return dc.getStatus().getStages().stream().filter(s -> stage.equals(s.getName())).findFirst();
   }
 
-  /** Waits until the Ready condition has {@code status} and {@code reason}; returns the resource. */
+  /**
+   * Waits until the Ready condition has {@code status} and {@code reason}; returns the resource.
+   */
   public static DeploymentCredential awaitReady(
       KubernetesClient client, String ns, String name, String status, String reason) {
     return awaitResource(
@@ -47,8 +51,8 @@ public final class OperatorTestSupport {
         name,
         dc ->
             ready(dc)
-                .filter(c -> status.equals(c.getStatus()) && reason.equals(c.getReason()))
-                .isPresent()
+                    .filter(c -> status.equals(c.getStatus()) && reason.equals(c.getReason()))
+                    .isPresent()
                 && dc.getStatus().getObservedGeneration() != null
                 && dc.getStatus().getObservedGeneration().equals(dc.getMetadata().getGeneration()));
   }
@@ -75,8 +79,7 @@ public final class OperatorTestSupport {
     return client.v1().events().inNamespace(ns).list().getItems();
   }
 
-  public static List<Event> awaitEvent(
-      KubernetesClient client, String ns, String reason) {
+  public static List<Event> awaitEvent(KubernetesClient client, String ns, String reason) {
     return await()
         .atMost(TIMEOUT)
         .pollInterval(Duration.ofMillis(200))

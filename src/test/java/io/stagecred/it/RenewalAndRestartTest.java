@@ -64,20 +64,28 @@ class RenewalAndRestartTest {
     StageStatus issued = stage(first, "dev").orElseThrow();
     Instant expiration = Instant.parse(issued.getExpiration());
     Instant renewalTime = Instant.parse(issued.getRenewalTime());
-    assertThat(Duration.between(renewalTime, expiration)).isBetween(Duration.ofSeconds(5), Duration.ofSeconds(7));
+    assertThat(Duration.between(renewalTime, expiration))
+        .isBetween(Duration.ofSeconds(5), Duration.ofSeconds(7));
     String firstKey =
-        DeployPod.read(client.secrets().inNamespace(ns).withName("app-dev").get()).get("AWS_ACCESS_KEY_ID");
+        DeployPod.read(client.secrets().inNamespace(ns).withName("app-dev").get())
+            .get("AWS_ACCESS_KEY_ID");
 
     Secret renewed =
-        awaitSecret(client, ns, "app-dev", s -> !DeployPod.read(s).get("AWS_ACCESS_KEY_ID").equals(firstKey));
+        awaitSecret(
+            client,
+            ns,
+            "app-dev",
+            s -> !DeployPod.read(s).get("AWS_ACCESS_KEY_ID").equals(firstKey));
     assertThat(Instant.now()).as("renewed before the old credentials expired").isBefore(expiration);
-    assertThat(Instant.parse(renewed.getMetadata().getAnnotations().get(Names.ANN_EXPIRATION))).isAfter(expiration);
+    assertThat(Instant.parse(renewed.getMetadata().getAnnotations().get(Names.ANN_EXPIRATION)))
+        .isAfter(expiration);
     assertThat(DeployPod.callerFromEnv(DeployPod.read(renewed), "AWS_", world.sts().endpoint()))
         .contains("assumed-role/renew-fast/");
     awaitEvent(client, ns, "CredentialsRenewed");
     await()
         .atMost(OperatorTestSupport.TIMEOUT)
-        .until(() -> stage(get(client, ns, "app"), "dev").map(StageStatus::getExpiration).orElse(""),
+        .until(
+            () -> stage(get(client, ns, "app"), "dev").map(StageStatus::getExpiration).orElse(""),
             e -> !e.equals(issued.getExpiration()));
   }
 
@@ -86,8 +94,10 @@ class RenewalAndRestartTest {
   void aRestartedOperatorMakesNoStsCallForFreshSecrets() {
     String role = "arn:aws:iam::111111111111:role/restart";
     String ns = namespaceFor("restart", role);
-    client.resource(
-            Fixtures.resource(ns, "app", "deployer", Fixtures.stage("dev", role), Fixtures.stage("qa", role)))
+    client
+        .resource(
+            Fixtures.resource(
+                ns, "app", "deployer", Fixtures.stage("dev", role), Fixtures.stage("qa", role)))
         .create();
     awaitReady(client, ns, "app", "True", "CredentialsIssued");
     Secret before = client.secrets().inNamespace(ns).withName("app-dev").get();
@@ -114,9 +124,12 @@ class RenewalAndRestartTest {
       current.getSpec().setRenewBefore("15m");
       fresh.resource(current).update();
       awaitReady(fresh, ns, "app", "True", "CredentialsIssued");
-      assertThat(world.sts().countFor(role)).as("fresh Secrets cost no STS call").isEqualTo(callsBefore);
+      assertThat(world.sts().countFor(role))
+          .as("fresh Secrets cost no STS call")
+          .isEqualTo(callsBefore);
       Secret after = fresh.secrets().inNamespace(ns).withName("app-dev").get();
-      assertThat(after.getMetadata().getResourceVersion()).isEqualTo(before.getMetadata().getResourceVersion());
+      assertThat(after.getMetadata().getResourceVersion())
+          .isEqualTo(before.getMetadata().getResourceVersion());
     } finally {
       restarted.stop();
       fresh.close();

@@ -27,8 +27,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A DeploymentCredential from creation to stage removal, checked the way a deploy pod sees it: every
- * output form must sign a GetCallerIdentity the STS emulator accepts.
+ * A DeploymentCredential from creation to stage removal, checked the way a deploy pod sees it:
+ * every output form must sign a GetCallerIdentity the STS emulator accepts.
  */
 @QuarkusTest
 @WithTestResource(WorldResource.class)
@@ -57,7 +57,12 @@ class SecretLifecycleTest {
     prod.setDurationSeconds(1800);
     DeploymentCredential dc =
         Fixtures.resource(
-            ns, "orders", "deployer", Fixtures.stage("dev", DEV_ROLE), prod, Fixtures.stage("pr-*", PREVIEW_ROLE));
+            ns,
+            "orders",
+            "deployer",
+            Fixtures.stage("dev", DEV_ROLE),
+            prod,
+            Fixtures.stage("pr-*", PREVIEW_ROLE));
     dc.getSpec().setMountPath(mount.toString());
     client.resource(dc).create();
 
@@ -65,7 +70,8 @@ class SecretLifecycleTest {
     assertThat(ready.getStatus().getReadyStages()).isEqualTo("2/2");
     assertThat(ready.getStatus().getStages()).extracting("name").containsExactly("dev", "prod");
     assertThat(stage(ready, "prod").orElseThrow().getAssumedRoleArn())
-        .startsWith("arn:aws:sts::222222222222:assumed-role/deploy-prod/stagecred." + ns + ".orders.prod");
+        .startsWith(
+            "arn:aws:sts::222222222222:assumed-role/deploy-prod/stagecred." + ns + ".orders.prod");
     assertThat(client.secrets().inNamespace(ns).withName("orders-pr-*").get()).isNull();
 
     Secret secret = client.secrets().inNamespace(ns).withName("orders-dev").get();
@@ -100,12 +106,18 @@ class SecretLifecycleTest {
     assertThat(DeployPod.callerFromEnv(env, "AWS_", sts)).isEqualTo(devArn);
     assertThat(DeployPod.callerFromEnv(env, "AWS_DEV_", sts)).isEqualTo(devArn);
     DeployPod.mount(secret, mount);
-    assertThat(DeployPod.callerFromCredentialsFile(mount.resolve("credentials"), "dev", sts)).isEqualTo(devArn);
-    assertThat(DeployPod.callerFromCredentialsFile(mount.resolve("credentials"), "default", sts)).isEqualTo(devArn);
-    assertThat(DeployPod.callerFromConfigFile(mount.resolve("config"), "dev-process", sts)).isEqualTo(devArn);
+    assertThat(DeployPod.callerFromCredentialsFile(mount.resolve("credentials"), "dev", sts))
+        .isEqualTo(devArn);
+    assertThat(DeployPod.callerFromCredentialsFile(mount.resolve("credentials"), "default", sts))
+        .isEqualTo(devArn);
+    assertThat(DeployPod.callerFromConfigFile(mount.resolve("config"), "dev-process", sts))
+        .isEqualTo(devArn);
 
-    Map<String, String> prodEnv = DeployPod.read(client.secrets().inNamespace(ns).withName("orders-prod").get());
-    assertThat(prodEnv).containsEntry("AWS_REGION", "eu-west-1").containsKey("AWS_PROD_SESSION_TOKEN");
+    Map<String, String> prodEnv =
+        DeployPod.read(client.secrets().inNamespace(ns).withName("orders-prod").get());
+    assertThat(prodEnv)
+        .containsEntry("AWS_REGION", "eu-west-1")
+        .containsKey("AWS_PROD_SESSION_TOKEN");
     assertThat(DeployPod.callerFromEnv(prodEnv, "AWS_PROD_", sts))
         .isEqualTo(stage(ready, "prod").orElseThrow().getAssumedRoleArn());
     awaitEvent(client, ns, "CredentialsIssued");
@@ -114,26 +126,40 @@ class SecretLifecycleTest {
   @Test
   void reissuesOnlyTheStageWhoseSpecChangedAndDeletesRemovedStages() {
     String ns = trustedNamespace("change", "deployer");
-    client.resource(
-            Fixtures.resource(ns, "app", "deployer", Fixtures.stage("dev", DEV_ROLE), Fixtures.stage("prod", PROD_ROLE)))
+    client
+        .resource(
+            Fixtures.resource(
+                ns,
+                "app",
+                "deployer",
+                Fixtures.stage("dev", DEV_ROLE),
+                Fixtures.stage("prod", PROD_ROLE)))
         .create();
     awaitReady(client, ns, "app", "True", "CredentialsIssued");
-    String devKey = DeployPod.read(client.secrets().inNamespace(ns).withName("app-dev").get()).get("AWS_ACCESS_KEY_ID");
-    String prodKey = DeployPod.read(client.secrets().inNamespace(ns).withName("app-prod").get()).get("AWS_ACCESS_KEY_ID");
+    String devKey =
+        DeployPod.read(client.secrets().inNamespace(ns).withName("app-dev").get())
+            .get("AWS_ACCESS_KEY_ID");
+    String prodKey =
+        DeployPod.read(client.secrets().inNamespace(ns).withName("app-prod").get())
+            .get("AWS_ACCESS_KEY_ID");
 
     DeploymentCredential current = get(client, ns, "app");
     current.getSpec().getStages().get(1).setDurationSeconds(1200);
     client.resource(current).update();
-    awaitSecret(client, ns, "app-prod", s -> !DeployPod.read(s).get("AWS_ACCESS_KEY_ID").equals(prodKey));
+    awaitSecret(
+        client, ns, "app-prod", s -> !DeployPod.read(s).get("AWS_ACCESS_KEY_ID").equals(prodKey));
     awaitReady(client, ns, "app", "True", "CredentialsIssued");
-    assertThat(DeployPod.read(client.secrets().inNamespace(ns).withName("app-dev").get()).get("AWS_ACCESS_KEY_ID"))
+    assertThat(
+            DeployPod.read(client.secrets().inNamespace(ns).withName("app-dev").get())
+                .get("AWS_ACCESS_KEY_ID"))
         .as("an unchanged stage keeps its credentials")
         .isEqualTo(devKey);
 
     current = get(client, ns, "app");
     current.getSpec().getStages().remove(1);
     client.resource(current).update();
-    await().atMost(OperatorTestSupport.TIMEOUT)
+    await()
+        .atMost(OperatorTestSupport.TIMEOUT)
         .until(() -> client.secrets().inNamespace(ns).withName("app-prod").get() == null);
     DeploymentCredential after = awaitReady(client, ns, "app", "True", "CredentialsIssued");
     assertThat(after.getStatus().getStages()).extracting("name").containsExactly("dev");
@@ -143,7 +169,9 @@ class SecretLifecycleTest {
   @Test
   void restoresADeletedOrEditedSecret() {
     String ns = trustedNamespace("restore", "deployer");
-    client.resource(Fixtures.resource(ns, "app", "deployer", Fixtures.stage("dev", DEV_ROLE))).create();
+    client
+        .resource(Fixtures.resource(ns, "app", "deployer", Fixtures.stage("dev", DEV_ROLE)))
+        .create();
     awaitReady(client, ns, "app", "True", "CredentialsIssued");
 
     client.secrets().inNamespace(ns).withName("app-dev").delete();
@@ -153,10 +181,16 @@ class SecretLifecycleTest {
     awaitEvent(client, ns, "SecretRestored");
 
     Secret edited = client.secrets().inNamespace(ns).withName("app-dev").get();
-    edited.getData().put("AWS_ACCESS_KEY_ID", Base64.getEncoder().encodeToString("tampered".getBytes()));
+    edited
+        .getData()
+        .put("AWS_ACCESS_KEY_ID", Base64.getEncoder().encodeToString("tampered".getBytes()));
     client.resource(edited).update();
     Secret again =
-        awaitSecret(client, ns, "app-dev", s -> !DeployPod.read(s).get("AWS_ACCESS_KEY_ID").equals("tampered"));
+        awaitSecret(
+            client,
+            ns,
+            "app-dev",
+            s -> !DeployPod.read(s).get("AWS_ACCESS_KEY_ID").equals("tampered"));
     assertThat(DeployPod.callerFromEnv(DeployPod.read(again), "AWS_", world.sts().endpoint()))
         .contains("assumed-role/deploy-dev/");
   }
@@ -173,12 +207,20 @@ class SecretLifecycleTest {
             .addToData("owner", Base64.getEncoder().encodeToString("someone-else".getBytes()))
             .build();
     client.resource(foreign).create();
-    client.resource(
-            Fixtures.resource(ns, "app", "deployer", Fixtures.stage("dev", DEV_ROLE), Fixtures.stage("qa", DEV_ROLE)))
+    client
+        .resource(
+            Fixtures.resource(
+                ns,
+                "app",
+                "deployer",
+                Fixtures.stage("dev", DEV_ROLE),
+                Fixtures.stage("qa", DEV_ROLE)))
         .create();
 
     DeploymentCredential dc = awaitReady(client, ns, "app", "False", "SecretConflict");
-    assertThat(stage(dc, "dev").orElseThrow().getMessage()).contains("app-dev").contains("secretNamePrefix");
+    assertThat(stage(dc, "dev").orElseThrow().getMessage())
+        .contains("app-dev")
+        .contains("secretNamePrefix");
     assertThat(stage(dc, "qa").orElseThrow().getReady()).as("other stages are unaffected").isTrue();
     Secret untouched = client.secrets().inNamespace(ns).withName("app-dev").get();
     assertThat(untouched.getData()).containsOnlyKeys("owner");

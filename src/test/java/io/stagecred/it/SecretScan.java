@@ -31,7 +31,9 @@ public final class SecretScan {
 
   private SecretScan() {}
 
-  /** Saves a stopping world's secret material and its user-visible API objects for the final scan. */
+  /**
+   * Saves a stopping world's secret material and its user-visible API objects for the final scan.
+   */
   static void recordWorld(World world) {
     String id = UUID.randomUUID().toString();
     try {
@@ -53,9 +55,13 @@ public final class SecretScan {
   static String visibleObjects(World world) {
     try (KubernetesClient client =
         new KubernetesClientBuilder()
-            .withConfig(new io.fabric8.kubernetes.client.ConfigBuilder().withMasterUrl(world.kubernetes().url()).build())
+            .withConfig(
+                new io.fabric8.kubernetes.client.ConfigBuilder()
+                    .withMasterUrl(world.kubernetes().url())
+                    .build())
             .build()) {
-      return Serialization.asJson(client.resources(DeploymentCredential.class).inAnyNamespace().list())
+      return Serialization.asJson(
+              client.resources(DeploymentCredential.class).inAnyNamespace().list())
           + "\n"
           + Serialization.asJson(client.v1().events().inAnyNamespace().list());
     }

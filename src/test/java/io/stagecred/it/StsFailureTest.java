@@ -18,8 +18,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * How STS failures reach users: terminal ones become a condition naming the cause and the fix and are
- * retried slowly; transient ones are retried with backoff until they succeed.
+ * How STS failures reach users: terminal ones become a condition naming the cause and the fix and
+ * are retried slowly; transient ones are retried with backoff until they succeed.
  */
 @QuarkusTest
 @WithTestResource(WorldResource.class)
@@ -32,7 +32,9 @@ class StsFailureTest {
   private String setUp(String prefix, String role) {
     String ns = Fixtures.uniqueNamespace(prefix);
     Fixtures.namespaceWithServiceAccount(client, ns, "deployer");
-    world.sts().allowWebIdentity(role, "system:serviceaccount:" + ns + ":deployer", "sts.amazonaws.com");
+    world
+        .sts()
+        .allowWebIdentity(role, "system:serviceaccount:" + ns + ":deployer", "sts.amazonaws.com");
     return ns;
   }
 
@@ -44,7 +46,8 @@ class StsFailureTest {
     "ValidationError, 400, StsValidationError, duration",
     "RegionDisabledException, 403, RegionDisabled, region",
   })
-  void terminalErrorsBecomeAConditionWithTheFix(String code, int status, String reason, String hint) {
+  void terminalErrorsBecomeAConditionWithTheFix(
+      String code, int status, String reason, String hint) {
     String role = "arn:aws:iam::111111111111:role/terminal-" + code.toLowerCase();
     String ns = setUp("terminal", role);
     world.sts().failNext(role, 1, code, status, "injected " + code);
@@ -58,7 +61,9 @@ class StsFailureTest {
     assertThat(dev.getLastFailureTime()).isNotNull();
     assertThat(client.secrets().inNamespace(ns).withName("app-dev").get()).isNull();
     awaitEvent(client, ns, reason);
-    assertThat(world.sts().countFor(role)).as("terminal errors are not retried quickly").isEqualTo(1);
+    assertThat(world.sts().countFor(role))
+        .as("terminal errors are not retried quickly")
+        .isEqualTo(1);
   }
 
   @ParameterizedTest(name = "{0} ({1}) is retried until STS answers")
@@ -71,7 +76,10 @@ class StsFailureTest {
     client.resource(Fixtures.resource(ns, "app", "deployer", Fixtures.stage("dev", role))).create();
 
     awaitResource(
-        client, ns, "app", dc -> stage(dc, "dev").map(s -> "StsUnavailable".equals(s.getReason())).orElse(false));
+        client,
+        ns,
+        "app",
+        dc -> stage(dc, "dev").map(s -> "StsUnavailable".equals(s.getReason())).orElse(false));
     DeploymentCredential dc = awaitReady(client, ns, "app", "True", "CredentialsIssued");
     assertThat(stage(dc, "dev").orElseThrow().getFailures()).isNull();
     assertThat(world.sts().countFor(role)).isGreaterThanOrEqualTo(5);
@@ -91,7 +99,9 @@ class StsFailureTest {
   @Test
   void aMissingServiceAccountIsReportedAsIdentityUnavailable() {
     String ns = Fixtures.uniqueNamespace("nosa");
-    client.resource(Fixtures.resource(ns, "app", "ghost", Fixtures.stage("dev", DEV_ROLE))).create();
+    client
+        .resource(Fixtures.resource(ns, "app", "ghost", Fixtures.stage("dev", DEV_ROLE)))
+        .create();
     DeploymentCredential dc = awaitReady(client, ns, "app", "False", "IdentityUnavailable");
     assertThat(stage(dc, "dev").orElseThrow().getMessage())
         .contains("ghost")

@@ -15,8 +15,8 @@ import java.util.Map;
 
 /**
  * Starts the {@link World} before the application and points the operator at it: the Kubernetes
- * client at the embedded API server, the STS client at the emulator, the operator's own identity at a
- * token file signed by the issuer the emulator trusts.
+ * client at the embedded API server, the STS client at the emulator, the operator's own identity at
+ * a token file signed by the issuer the emulator trusts.
  */
 public class WorldResource implements QuarkusTestResourceLifecycleManager {
 

@@ -29,7 +29,9 @@ class ZzSecretLeakScanTest {
   void nothingIssuedAppearsInLogsStatusOrEvents() throws Exception {
     List<String> material = new ArrayList<>(SecretScan.savedMaterial());
     material.addAll(SecretScan.material(world));
-    assertThat(material).as("the suite issued credentials and tokens to look for").hasSizeGreaterThan(20);
+    assertThat(material)
+        .as("the suite issued credentials and tokens to look for")
+        .hasSizeGreaterThan(20);
 
     String log = Files.readString(LOG);
     assertThat(log).as("the suite logged something").contains("issued credentials");

@@ -18,9 +18,13 @@ import org.junit.jupiter.api.Test;
 class ManagedSecretsTest {
 
   private static final Instant NOW = Instant.parse("2026-11-21T10:00:00Z");
-  private static final IssuedCredentials CREDS = new IssuedCredentials(
-      "ASIAEXAMPLEEXAMPLE01", "secret/key+value", "token", NOW.plusSeconds(3600),
-      "arn:aws:sts::111111111111:assumed-role/deploy-dev/s");
+  private static final IssuedCredentials CREDS =
+      new IssuedCredentials(
+          "ASIAEXAMPLEEXAMPLE01",
+          "secret/key+value",
+          "token",
+          NOW.plusSeconds(3600),
+          "arn:aws:sts::111111111111:assumed-role/deploy-dev/s");
 
   private static DeploymentCredential resource() {
     DeploymentCredential dc = new DeploymentCredential();
@@ -38,14 +42,23 @@ class ManagedSecretsTest {
   }
 
   private static StagePlan plan(DeploymentCredential dc) {
-    return StagePlan.of(dc, IdentityPlan.of(dc.getSpec(), "ci", "sts.amazonaws.com", false, Optional.empty())).get(0);
+    return StagePlan.of(
+            dc, IdentityPlan.of(dc.getSpec(), "ci", "sts.amazonaws.com", false, Optional.empty()))
+        .get(0);
   }
 
   @Test
   void aWrittenSecretReadsBackAsOwnedIntactAndFresh() {
     DeploymentCredential dc = resource();
     StagePlan plan = plan(dc);
-    Secret s = ManagedSecrets.desired(dc, plan, CREDS, NOW, NOW.plusSeconds(2400), Map.of("AWS_ACCESS_KEY_ID", "ASIAEXAMPLEEXAMPLE01"));
+    Secret s =
+        ManagedSecrets.desired(
+            dc,
+            plan,
+            CREDS,
+            NOW,
+            NOW.plusSeconds(2400),
+            Map.of("AWS_ACCESS_KEY_ID", "ASIAEXAMPLEEXAMPLE01"));
     ManagedSecrets.Held held = ManagedSecrets.held(s, "uid-1");
     assertThat(held.owned()).isTrue();
     assertThat(held.intact()).isTrue();
@@ -59,7 +72,8 @@ class ManagedSecretsTest {
   @Test
   void anEditedOrForeignSecretIsRecognised() {
     DeploymentCredential dc = resource();
-    Secret s = ManagedSecrets.desired(dc, plan(dc), CREDS, NOW, NOW.plusSeconds(2400), Map.of("k", "v"));
+    Secret s =
+        ManagedSecrets.desired(dc, plan(dc), CREDS, NOW, NOW.plusSeconds(2400), Map.of("k", "v"));
     assertThat(ManagedSecrets.held(s, "another-uid").owned()).isFalse();
     s.getData().put("k", Base64.getEncoder().encodeToString("edited".getBytes()));
     assertThat(ManagedSecrets.held(s, "uid-1").intact()).isFalse();

@@ -21,7 +21,8 @@ class CredentialRendererTest {
   static final Instant EXPIRES = Instant.parse("2026-11-21T20:00:00Z");
 
   static IssuedCredentials creds() {
-    return new IssuedCredentials(KEY_ID, SECRET, TOKEN, EXPIRES, "arn:aws:sts::111111111111:assumed-role/deploy-dev/s");
+    return new IssuedCredentials(
+        KEY_ID, SECRET, TOKEN, EXPIRES, "arn:aws:sts::111111111111:assumed-role/deploy-dev/s");
   }
 
   static RenderInput input(String stage) {
@@ -92,18 +93,26 @@ class CredentialRendererTest {
 
   static Stream<Arguments> mountPaths() {
     return Stream.of(
-        arguments("a custom mount path is used verbatim", "/creds", "cat /creds/credential-process.json"),
-        arguments("trailing slashes do not double the separator", "/creds//", "cat /creds/credential-process.json"),
+        arguments(
+            "a custom mount path is used verbatim", "/creds", "cat /creds/credential-process.json"),
+        arguments(
+            "trailing slashes do not double the separator",
+            "/creds//",
+            "cat /creds/credential-process.json"),
         arguments("the root directory works", "/", "cat /credential-process.json"),
-        arguments("no mount path means /var/run/stagecred", null,
+        arguments(
+            "no mount path means /var/run/stagecred",
+            null,
             "cat /var/run/stagecred/credential-process.json"));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("mountPaths")
-  void credentialProcessCommandReadsFromTheMountPath(String scenario, String mountPath, String command) {
+  void credentialProcessCommandReadsFromTheMountPath(
+      String scenario, String mountPath, String command) {
     RenderInput in = new RenderInput("dev", "us-east-1", creds(), mountPath);
-    assertThat(CredentialRenderer.configFile(in)).contains("credential_process = " + command + "\n");
+    assertThat(CredentialRenderer.configFile(in))
+        .contains("credential_process = " + command + "\n");
   }
 
   @Test
@@ -128,10 +137,14 @@ class CredentialRendererTest {
 
   @Test
   void fractionalSecondsOfTheExpirationAreTruncatedNotRounded() {
-    var c = new IssuedCredentials(KEY_ID, SECRET, TOKEN, Instant.parse("2026-11-21T19:59:59.999Z"), null);
+    var c =
+        new IssuedCredentials(
+            KEY_ID, SECRET, TOKEN, Instant.parse("2026-11-21T19:59:59.999Z"), null);
     RenderInput in = new RenderInput("dev", "us-east-1", c, null);
-    assertThat(CredentialRenderer.credentialProcessJson(in)).contains("\"Expiration\":\"2026-11-21T19:59:59Z\"");
-    assertThat(CredentialRenderer.containerCredentialsJson(in)).contains("\"Expiration\":\"2026-11-21T19:59:59Z\"");
+    assertThat(CredentialRenderer.credentialProcessJson(in))
+        .contains("\"Expiration\":\"2026-11-21T19:59:59Z\"");
+    assertThat(CredentialRenderer.containerCredentialsJson(in))
+        .contains("\"Expiration\":\"2026-11-21T19:59:59Z\"");
   }
 
   static Stream<Arguments> jsonEscapes() {
@@ -139,8 +152,13 @@ class CredentialRendererTest {
         arguments("a double quote is backslash-escaped", "a\"b", "\"a\\\"b\""),
         arguments("a backslash is doubled", "a\\b", "\"a\\\\b\""),
         arguments("a tab becomes \\t", "a\tb", "\"a\\tb\""),
-        arguments("other control characters become \\u escapes", "a\u0001b\u001fc", "\"a\\u0001b\\u001fc\""),
-        arguments("line and paragraph separators are escaped for JavaScript readers", "a\u2028b\u2029",
+        arguments(
+            "other control characters become \\u escapes",
+            "a\u0001b\u001fc",
+            "\"a\\u0001b\\u001fc\""),
+        arguments(
+            "line and paragraph separators are escaped for JavaScript readers",
+            "a\u2028b\u2029",
             "\"a\\u2028b\\u2029\""),
         arguments("slashes, plus and equals stay as they are", "a/b+c=", "\"a/b+c=\""),
         arguments("non-ASCII letters stay as they are", "\u00e9t\u00e9", "\"\u00e9t\u00e9\""));
@@ -151,25 +169,37 @@ class CredentialRendererTest {
   void jsonStringsAreEscaped(String scenario, String raw, String quoted) {
     assertThat(JsonStrings.quote(raw)).isEqualTo(quoted);
     var c = new IssuedCredentials(KEY_ID, SECRET, "tok" + raw + "x", EXPIRES, null);
-    String json = CredentialRenderer.credentialProcessJson(new RenderInput("dev", "us-east-1", c, null));
-    assertThat(json).contains("\"SessionToken\":\"tok" + quoted.substring(1, quoted.length() - 1) + "x\"");
+    String json =
+        CredentialRenderer.credentialProcessJson(new RenderInput("dev", "us-east-1", c, null));
+    assertThat(json)
+        .contains("\"SessionToken\":\"tok" + quoted.substring(1, quoted.length() - 1) + "x\"");
   }
 
   static Stream<Arguments> secretKeys() {
     RenderInput in = input("pr-42");
     return Stream.of(
-        arguments("credentials holds the shared-credentials INI", "credentials",
+        arguments(
+            "credentials holds the shared-credentials INI",
+            "credentials",
             CredentialRenderer.credentialsFile(in)),
         arguments("config holds the config INI", "config", CredentialRenderer.configFile(in)),
-        arguments("credential-process.json holds the process output", "credential-process.json",
+        arguments(
+            "credential-process.json holds the process output",
+            "credential-process.json",
             CredentialRenderer.credentialProcessJson(in)),
         arguments("AWS_ACCESS_KEY_ID holds the key id", "AWS_ACCESS_KEY_ID", KEY_ID),
         arguments("AWS_SECRET_ACCESS_KEY holds the secret key", "AWS_SECRET_ACCESS_KEY", SECRET),
         arguments("AWS_SESSION_TOKEN holds the session token", "AWS_SESSION_TOKEN", TOKEN),
         arguments("AWS_REGION holds the region", "AWS_REGION", "eu-west-1"),
-        arguments("AWS_DEFAULT_REGION holds the region for older boto3", "AWS_DEFAULT_REGION", "eu-west-1"),
+        arguments(
+            "AWS_DEFAULT_REGION holds the region for older boto3",
+            "AWS_DEFAULT_REGION",
+            "eu-west-1"),
         arguments("the per-stage key id keeps the stage's dash", "AWS_PR-42_ACCESS_KEY_ID", KEY_ID),
-        arguments("the per-stage secret key keeps the stage's dash", "AWS_PR-42_SECRET_ACCESS_KEY", SECRET),
+        arguments(
+            "the per-stage secret key keeps the stage's dash",
+            "AWS_PR-42_SECRET_ACCESS_KEY",
+            SECRET),
         arguments("the per-stage token keeps the stage's dash", "AWS_PR-42_SESSION_TOKEN", TOKEN));
   }
 
@@ -199,7 +229,8 @@ class CredentialRendererTest {
 
   @Test
   void renderingTheSameInputTwiceGivesTheSameBytes() {
-    assertThat(CredentialRenderer.secretData(input("dev"))).isEqualTo(CredentialRenderer.secretData(input("dev")));
+    assertThat(CredentialRenderer.secretData(input("dev")))
+        .isEqualTo(CredentialRenderer.secretData(input("dev")));
     assertThat(String.valueOf(CredentialRenderer.secretData(input("dev"))))
         .isEqualTo(String.valueOf(CredentialRenderer.secretData(input("dev"))));
   }

@@ -31,9 +31,10 @@ import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.model.AssumeRoleWithWebIdentityResponse;
 
 /**
- * The rendered Secret keys give working credentials to AWS SDK JS v2 (Serverless v3) and v3 (Serverless
- * v4): src/test/js/consumer-check.js signs GetCallerIdentity with every form against the STS emulator,
- * which verifies the SigV4 signatures. Needs {@code node} on PATH and {@code npm ci --prefix src/test/js}.
+ * The rendered Secret keys give working credentials to AWS SDK JS v2 (Serverless v3) and v3
+ * (Serverless v4): src/test/js/consumer-check.js signs GetCallerIdentity with every form against
+ * the STS emulator, which verifies the SigV4 signatures. Needs {@code node} on PATH and {@code npm
+ * ci --prefix src/test/js}.
  */
 class JsSdkConsumerTest {
   private static final String ROLE = "arn:aws:iam::123456789012:role/stagecred/deployer";
@@ -42,7 +43,12 @@ class JsSdkConsumerTest {
   private static final String STAGE = "pr-42"; // a dash: covers AWS_PR-42_* env names
   private static final List<String> FORMS =
       List.of(
-          "v2-shared-ini", "v2-env-stage", "v2-env", "v2-process", "v3-ini", "v3-ini-process",
+          "v2-shared-ini",
+          "v2-env-stage",
+          "v2-env",
+          "v2-process",
+          "v3-ini",
+          "v3-ini-process",
           "v3-env");
 
   @TempDir Path tempDir;
@@ -63,7 +69,8 @@ class JsSdkConsumerTest {
 
       Path mount = Files.createDirectory(tempDir.resolve("mount"));
       SortedMap<String, String> data =
-          CredentialRenderer.secretData(new RenderInput(STAGE, "us-east-1", creds, mount.toString()));
+          CredentialRenderer.secretData(
+              new RenderInput(STAGE, "us-east-1", creds, mount.toString()));
       Map<String, String> env = new LinkedHashMap<>();
       data.forEach(
           (key, value) -> {
@@ -96,7 +103,8 @@ class JsSdkConsumerTest {
         }
       }
       assertThat(arnByForm).containsOnlyKeys(FORMS);
-      assertThat(arnByForm.values()).allSatisfy(arn -> assertThat(arn).isEqualTo(creds.assumedRoleArn()));
+      assertThat(arnByForm.values())
+          .allSatisfy(arn -> assertThat(arn).isEqualTo(creds.assumedRoleArn()));
     }
   }
 
@@ -116,7 +124,10 @@ class JsSdkConsumerTest {
               b -> b.roleArn(ROLE).roleSessionName("js-consumer").webIdentityToken(token));
       var c = r.credentials();
       return new IssuedCredentials(
-          c.accessKeyId(), c.secretAccessKey(), c.sessionToken(), c.expiration(),
+          c.accessKeyId(),
+          c.secretAccessKey(),
+          c.sessionToken(),
+          c.expiration(),
           r.assumedRoleUser().arn());
     }
   }
@@ -130,7 +141,11 @@ class JsSdkConsumerTest {
     Path home = Files.createDirectory(tempDir.resolve("home"));
     ProcessBuilder pb =
         new ProcessBuilder(
-                "node", jsDir.resolve("consumer-check.js").toString(), endpoint, mount.toString(), STAGE)
+                "node",
+                jsDir.resolve("consumer-check.js").toString(),
+                endpoint,
+                mount.toString(),
+                STAGE)
             .directory(jsDir.toFile())
             .redirectOutput(out.toFile())
             .redirectError(err.toFile());

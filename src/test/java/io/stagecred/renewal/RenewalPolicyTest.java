@@ -76,28 +76,46 @@ class RenewalPolicyTest {
     return Stream.of(
         arguments("one hour renews 20 minutes early (a third)", Duration.ofHours(1), ofMinutes(20)),
         arguments("twelve hours renew 4 hours early", Duration.ofHours(12), Duration.ofHours(4)),
-        arguments("30 minutes renew 10 minutes early (third equals the cap)", ofMinutes(30), ofMinutes(10)),
-        arguments("15 minutes renew 7.5 minutes early (half, below the cap)", ofMinutes(15), ofSeconds(450)),
-        arguments("24 minutes renew 10 minutes early (the cap beats a third)", ofMinutes(24), ofMinutes(10)),
+        arguments(
+            "30 minutes renew 10 minutes early (third equals the cap)",
+            ofMinutes(30),
+            ofMinutes(10)),
+        arguments(
+            "15 minutes renew 7.5 minutes early (half, below the cap)",
+            ofMinutes(15),
+            ofSeconds(450)),
+        arguments(
+            "24 minutes renew 10 minutes early (the cap beats a third)",
+            ofMinutes(24),
+            ofMinutes(10)),
         arguments("a 2-minute grant renews after 1 minute", ofMinutes(2), ofMinutes(1)));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("defaults")
-  void defaultRenewBeforeIsMaxOfAThirdAndTheCappedHalf(String scenario, Duration lifetime, Duration expected) {
+  void defaultRenewBeforeIsMaxOfAThirdAndTheCappedHalf(
+      String scenario, Duration lifetime, Duration expected) {
     assertThat(RenewalPolicy.defaultRenewBefore(lifetime)).isEqualTo(expected);
   }
 
   static Stream<Arguments> effective() {
     Duration hour = Duration.ofHours(1);
     return Stream.of(
-        arguments("a configured value shorter than the lifetime wins", Optional.of(ofMinutes(5)), hour, ofMinutes(5)),
+        arguments(
+            "a configured value shorter than the lifetime wins",
+            Optional.of(ofMinutes(5)),
+            hour,
+            ofMinutes(5)),
         arguments("nothing configured gives the default", Optional.empty(), hour, ofMinutes(20)),
         arguments("zero is ignored", Optional.of(Duration.ZERO), hour, ofMinutes(20)),
         arguments("a negative value is ignored", Optional.of(ofMinutes(-1)), hour, ofMinutes(20)),
-        arguments("a value equal to the lifetime is ignored", Optional.of(hour), hour, ofMinutes(20)),
-        arguments("a value valid for the spec but longer than a shortened STS grant is ignored",
-            Optional.of(ofMinutes(40)), ofMinutes(30), ofMinutes(10)));
+        arguments(
+            "a value equal to the lifetime is ignored", Optional.of(hour), hour, ofMinutes(20)),
+        arguments(
+            "a value valid for the spec but longer than a shortened STS grant is ignored",
+            Optional.of(ofMinutes(40)),
+            ofMinutes(30),
+            ofMinutes(10)));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -110,27 +128,61 @@ class RenewalPolicyTest {
   static Stream<Arguments> renewalTimes() {
     Instant exp = ISSUED.plus(Duration.ofHours(1));
     return Stream.of(
-        arguments("one hour with default renew-before and jitter capped at 60s renews 20-21m before expiry",
-            ISSUED, exp, Optional.empty(), ofSeconds(60),
-            exp.minus(ofMinutes(21)), exp.minus(ofMinutes(20))),
-        arguments("jitter never exceeds a tenth of renew-before (5m configured: at most 30s)",
-            ISSUED, exp, Optional.of(ofMinutes(5)), ofMinutes(10),
-            exp.minus(ofMinutes(5)).minusSeconds(30), exp.minus(ofMinutes(5))),
-        arguments("no jitter allowed gives exactly expiration minus renew-before",
-            ISSUED, exp, Optional.of(ofMinutes(15)), Duration.ZERO,
-            exp.minus(ofMinutes(15)), exp.minus(ofMinutes(15))),
-        arguments("an expiration already in the past of issuedAt renews at issuedAt",
-            ISSUED, ISSUED.minusSeconds(5), Optional.empty(), ofSeconds(60), ISSUED, ISSUED),
-        arguments("a fractional issuedAt is never undercut by truncation",
-            ISSUED.plusMillis(400), ISSUED.plusMillis(1400), Optional.empty(), ofSeconds(60),
-            ISSUED.plusSeconds(1), ISSUED.plusSeconds(1)));
+        arguments(
+            "one hour with default renew-before and jitter capped at 60s renews 20-21m before"
+                + " expiry",
+            ISSUED,
+            exp,
+            Optional.empty(),
+            ofSeconds(60),
+            exp.minus(ofMinutes(21)),
+            exp.minus(ofMinutes(20))),
+        arguments(
+            "jitter never exceeds a tenth of renew-before (5m configured: at most 30s)",
+            ISSUED,
+            exp,
+            Optional.of(ofMinutes(5)),
+            ofMinutes(10),
+            exp.minus(ofMinutes(5)).minusSeconds(30),
+            exp.minus(ofMinutes(5))),
+        arguments(
+            "no jitter allowed gives exactly expiration minus renew-before",
+            ISSUED,
+            exp,
+            Optional.of(ofMinutes(15)),
+            Duration.ZERO,
+            exp.minus(ofMinutes(15)),
+            exp.minus(ofMinutes(15))),
+        arguments(
+            "an expiration already in the past of issuedAt renews at issuedAt",
+            ISSUED,
+            ISSUED.minusSeconds(5),
+            Optional.empty(),
+            ofSeconds(60),
+            ISSUED,
+            ISSUED),
+        arguments(
+            "a fractional issuedAt is never undercut by truncation",
+            ISSUED.plusMillis(400),
+            ISSUED.plusMillis(1400),
+            Optional.empty(),
+            ofSeconds(60),
+            ISSUED.plusSeconds(1),
+            ISSUED.plusSeconds(1)));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("renewalTimes")
-  void renewalTimeIsExpirationMinusRenewBeforeMinusBoundedJitter(String scenario, Instant issuedAt,
-      Instant expiration, Optional<Duration> configured, Duration jitterMax, Instant earliest, Instant latest) {
-    Instant at = RenewalPolicy.renewalTime(issuedAt, expiration, configured, jitterMax, "ci/orders/dev");
+  void renewalTimeIsExpirationMinusRenewBeforeMinusBoundedJitter(
+      String scenario,
+      Instant issuedAt,
+      Instant expiration,
+      Optional<Duration> configured,
+      Duration jitterMax,
+      Instant earliest,
+      Instant latest) {
+    Instant at =
+        RenewalPolicy.renewalTime(issuedAt, expiration, configured, jitterMax, "ci/orders/dev");
     assertThat(at).isBetween(earliest, latest).isAfterOrEqualTo(issuedAt);
     assertThat(at.getNano()).isZero();
   }
@@ -138,8 +190,10 @@ class RenewalPolicyTest {
   @Test
   void theSameInputAlwaysGivesTheSameRenewalTime() {
     Instant exp = ISSUED.plus(Duration.ofHours(1));
-    Instant a = RenewalPolicy.renewalTime(ISSUED, exp, Optional.empty(), ofSeconds(60), "ci/orders/dev");
-    Instant b = RenewalPolicy.renewalTime(ISSUED, exp, Optional.empty(), ofSeconds(60), "ci/orders/dev");
+    Instant a =
+        RenewalPolicy.renewalTime(ISSUED, exp, Optional.empty(), ofSeconds(60), "ci/orders/dev");
+    Instant b =
+        RenewalPolicy.renewalTime(ISSUED, exp, Optional.empty(), ofSeconds(60), "ci/orders/dev");
     assertThat(a).isEqualTo(b);
   }
 
@@ -147,8 +201,12 @@ class RenewalPolicyTest {
   void resourcesCreatedTogetherDoNotAllRenewInTheSameSecond() {
     Instant exp = ISSUED.plus(Duration.ofHours(1));
     Set<Instant> times = new HashSet<>();
-    IntStream.range(0, 50).forEach(i -> times.add(
-        RenewalPolicy.renewalTime(ISSUED, exp, Optional.empty(), ofSeconds(60), "ci/app-" + i + "/dev")));
+    IntStream.range(0, 50)
+        .forEach(
+            i ->
+                times.add(
+                    RenewalPolicy.renewalTime(
+                        ISSUED, exp, Optional.empty(), ofSeconds(60), "ci/app-" + i + "/dev")));
     assertThat(times).hasSizeGreaterThan(20);
   }
 
@@ -157,33 +215,104 @@ class RenewalPolicyTest {
     Duration max = ofMinutes(5);
     Duration terminal = ofMinutes(15);
     return Stream.of(
-        arguments("the first transient failure waits 2.5-5s", 1, false, initial, max, terminal, ofSeconds(5)),
-        arguments("the third transient failure waits up to 20s", 3, false, initial, max, terminal, ofSeconds(20)),
-        arguments("many transient failures are capped at the maximum", 10, false, initial, max, terminal, max),
-        arguments("absurd failure counts do not overflow", 10_000, false, initial, max, terminal, max),
-        arguments("a zero failure count is treated as the first", 0, false, initial, max, terminal, ofSeconds(5)),
-        arguments("a terminal failure waits the terminal retry", 1, true, initial, max, terminal, terminal),
-        arguments("a terminal failure ignores the failure count", 7, true, initial, max, terminal, terminal),
-        arguments("an initial delay above the cap is capped", 1, false, ofMinutes(10), max, terminal, max));
+        arguments(
+            "the first transient failure waits 2.5-5s",
+            1,
+            false,
+            initial,
+            max,
+            terminal,
+            ofSeconds(5)),
+        arguments(
+            "the third transient failure waits up to 20s",
+            3,
+            false,
+            initial,
+            max,
+            terminal,
+            ofSeconds(20)),
+        arguments(
+            "many transient failures are capped at the maximum",
+            10,
+            false,
+            initial,
+            max,
+            terminal,
+            max),
+        arguments(
+            "absurd failure counts do not overflow", 10_000, false, initial, max, terminal, max),
+        arguments(
+            "a zero failure count is treated as the first",
+            0,
+            false,
+            initial,
+            max,
+            terminal,
+            ofSeconds(5)),
+        arguments(
+            "a terminal failure waits the terminal retry",
+            1,
+            true,
+            initial,
+            max,
+            terminal,
+            terminal),
+        arguments(
+            "a terminal failure ignores the failure count",
+            7,
+            true,
+            initial,
+            max,
+            terminal,
+            terminal),
+        arguments(
+            "an initial delay above the cap is capped",
+            1,
+            false,
+            ofMinutes(10),
+            max,
+            terminal,
+            max));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("retries")
-  void retryDelayLiesBetweenHalfAndAllOfTheBaseDelay(String scenario, int failures, boolean terminal,
-      Duration initial, Duration max, Duration terminalRetry, Duration base) {
+  void retryDelayLiesBetweenHalfAndAllOfTheBaseDelay(
+      String scenario,
+      int failures,
+      boolean terminal,
+      Duration initial,
+      Duration max,
+      Duration terminalRetry,
+      Duration base) {
     for (long salt = 0; salt < 20; salt++) {
-      Duration d = RenewalPolicy.retryDelay(failures, terminal, initial, max, terminalRetry, "ci/orders/dev", salt);
+      Duration d =
+          RenewalPolicy.retryDelay(
+              failures, terminal, initial, max, terminalRetry, "ci/orders/dev", salt);
       assertThat(d).isBetween(base.dividedBy(2), base);
-      assertThat(RenewalPolicy.retryDelay(failures, terminal, initial, max, terminalRetry, "ci/orders/dev", salt))
-          .as("deterministic").isEqualTo(d);
+      assertThat(
+              RenewalPolicy.retryDelay(
+                  failures, terminal, initial, max, terminalRetry, "ci/orders/dev", salt))
+          .as("deterministic")
+          .isEqualTo(d);
     }
   }
 
   @Test
   void retryDelaysOfDifferentStagesSpreadOut() {
     Set<Duration> delays = new HashSet<>();
-    IntStream.range(0, 30).forEach(i -> delays.add(RenewalPolicy.retryDelay(
-        4, false, ofSeconds(5), ofMinutes(5), ofMinutes(15), "ci/orders/stage-" + i, 4)));
+    IntStream.range(0, 30)
+        .forEach(
+            i ->
+                delays.add(
+                    RenewalPolicy.retryDelay(
+                        4,
+                        false,
+                        ofSeconds(5),
+                        ofMinutes(5),
+                        ofMinutes(15),
+                        "ci/orders/stage-" + i,
+                        4)));
     assertThat(delays).hasSizeGreaterThan(15);
   }
 }

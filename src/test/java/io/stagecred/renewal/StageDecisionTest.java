@@ -22,51 +22,128 @@ class StageDecisionTest {
     return new StageFacts(true, true, true, "fp-1", "fp-1", EXPIRES, RENEW);
   }
 
-  static StageFacts with(boolean exists, boolean owned, boolean intact, String recordedFp, Instant exp, Instant renew) {
+  static StageFacts with(
+      boolean exists,
+      boolean owned,
+      boolean intact,
+      String recordedFp,
+      Instant exp,
+      Instant renew) {
     return new StageFacts(exists, owned, intact, recordedFp, "fp-1", exp, renew);
   }
 
   static Stream<Arguments> scenarios() {
     return Stream.of(
-        arguments("a fresh secret for the current spec is kept",
-            fresh(), NOW, Action.KEEP, null, null),
-        arguments("a fresh secret is kept until the very second of its renewal time",
-            fresh(), RENEW.minusMillis(1), Action.KEEP, null, null),
-        arguments("a missing secret is issued",
-            StageFacts.missing("fp-1"), NOW, Action.ISSUE, Cause.MISSING, StageCheck.SECRET_MISSING),
-        arguments("an unowned secret is never touched",
-            with(true, false, true, "fp-1", EXPIRES, RENEW), NOW, Action.CONFLICT, null, StageCheck.SECRET_NOT_OWNED),
-        arguments("an unowned secret is never touched even when it looks expired and edited",
-            with(true, false, false, null, null, null), NOW, Action.CONFLICT, null, StageCheck.SECRET_NOT_OWNED),
-        arguments("an edited secret is restored",
-            with(true, true, false, "fp-1", EXPIRES, RENEW), NOW, Action.ISSUE, Cause.EDITED, StageCheck.SECRET_EDITED),
-        arguments("an edit is reported before a spec change",
-            with(true, true, false, "fp-0", EXPIRES, RENEW), NOW, Action.ISSUE, Cause.EDITED, StageCheck.SECRET_EDITED),
-        arguments("a secret issued for an older spec is reissued",
-            with(true, true, true, "fp-0", EXPIRES, RENEW), NOW, Action.ISSUE, Cause.SPEC_CHANGED,
+        arguments(
+            "a fresh secret for the current spec is kept", fresh(), NOW, Action.KEEP, null, null),
+        arguments(
+            "a fresh secret is kept until the very second of its renewal time",
+            fresh(),
+            RENEW.minusMillis(1),
+            Action.KEEP,
+            null,
+            null),
+        arguments(
+            "a missing secret is issued",
+            StageFacts.missing("fp-1"),
+            NOW,
+            Action.ISSUE,
+            Cause.MISSING,
+            StageCheck.SECRET_MISSING),
+        arguments(
+            "an unowned secret is never touched",
+            with(true, false, true, "fp-1", EXPIRES, RENEW),
+            NOW,
+            Action.CONFLICT,
+            null,
+            StageCheck.SECRET_NOT_OWNED),
+        arguments(
+            "an unowned secret is never touched even when it looks expired and edited",
+            with(true, false, false, null, null, null),
+            NOW,
+            Action.CONFLICT,
+            null,
+            StageCheck.SECRET_NOT_OWNED),
+        arguments(
+            "an edited secret is restored",
+            with(true, true, false, "fp-1", EXPIRES, RENEW),
+            NOW,
+            Action.ISSUE,
+            Cause.EDITED,
+            StageCheck.SECRET_EDITED),
+        arguments(
+            "an edit is reported before a spec change",
+            with(true, true, false, "fp-0", EXPIRES, RENEW),
+            NOW,
+            Action.ISSUE,
+            Cause.EDITED,
+            StageCheck.SECRET_EDITED),
+        arguments(
+            "a secret issued for an older spec is reissued",
+            with(true, true, true, "fp-0", EXPIRES, RENEW),
+            NOW,
+            Action.ISSUE,
+            Cause.SPEC_CHANGED,
             StageCheck.SPEC_CHANGED),
-        arguments("a secret without a recorded fingerprint is reissued as a spec change",
-            with(true, true, true, null, EXPIRES, RENEW), NOW, Action.ISSUE, Cause.SPEC_CHANGED,
+        arguments(
+            "a secret without a recorded fingerprint is reissued as a spec change",
+            with(true, true, true, null, EXPIRES, RENEW),
+            NOW,
+            Action.ISSUE,
+            Cause.SPEC_CHANGED,
             StageCheck.SPEC_CHANGED),
-        arguments("a secret inside the renewal window is reissued",
-            fresh(), RENEW.plusSeconds(1), Action.ISSUE, Cause.RENEWAL_DUE, StageCheck.RENEWAL_DUE),
-        arguments("a secret is reissued exactly at its renewal time",
-            fresh(), RENEW, Action.ISSUE, Cause.RENEWAL_DUE, StageCheck.RENEWAL_DUE),
-        arguments("a secret without a recorded renewal time is renewed now",
-            with(true, true, true, "fp-1", EXPIRES, null), NOW, Action.ISSUE, Cause.RENEWAL_DUE,
+        arguments(
+            "a secret inside the renewal window is reissued",
+            fresh(),
+            RENEW.plusSeconds(1),
+            Action.ISSUE,
+            Cause.RENEWAL_DUE,
             StageCheck.RENEWAL_DUE),
-        arguments("an expired secret is reported as expired rather than merely due",
-            fresh(), EXPIRES, Action.ISSUE, Cause.EXPIRED, StageCheck.EXPIRED),
-        arguments("a secret without a recorded expiration counts as expired",
-            with(true, true, true, "fp-1", null, RENEW), NOW, Action.ISSUE, Cause.EXPIRED, StageCheck.EXPIRED),
-        arguments("an expiration in the past wins over a renewal time recorded in the future",
-            with(true, true, true, "fp-1", NOW.minusSeconds(1), EXPIRES), NOW, Action.ISSUE, Cause.EXPIRED,
+        arguments(
+            "a secret is reissued exactly at its renewal time",
+            fresh(),
+            RENEW,
+            Action.ISSUE,
+            Cause.RENEWAL_DUE,
+            StageCheck.RENEWAL_DUE),
+        arguments(
+            "a secret without a recorded renewal time is renewed now",
+            with(true, true, true, "fp-1", EXPIRES, null),
+            NOW,
+            Action.ISSUE,
+            Cause.RENEWAL_DUE,
+            StageCheck.RENEWAL_DUE),
+        arguments(
+            "an expired secret is reported as expired rather than merely due",
+            fresh(),
+            EXPIRES,
+            Action.ISSUE,
+            Cause.EXPIRED,
+            StageCheck.EXPIRED),
+        arguments(
+            "a secret without a recorded expiration counts as expired",
+            with(true, true, true, "fp-1", null, RENEW),
+            NOW,
+            Action.ISSUE,
+            Cause.EXPIRED,
+            StageCheck.EXPIRED),
+        arguments(
+            "an expiration in the past wins over a renewal time recorded in the future",
+            with(true, true, true, "fp-1", NOW.minusSeconds(1), EXPIRES),
+            NOW,
+            Action.ISSUE,
+            Cause.EXPIRED,
             StageCheck.EXPIRED));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("scenarios")
-  void decidesWhatToDoWithAStage(String scenario, StageFacts facts, Instant now, Action action, Cause cause,
+  void decidesWhatToDoWithAStage(
+      String scenario,
+      StageFacts facts,
+      Instant now,
+      Action action,
+      Cause cause,
       StageCheck check) {
     StageDecision decision = RenewalPolicy.decide(facts, now);
     assertThat(decision.action()).isEqualTo(action);

@@ -38,7 +38,9 @@ final class Specs {
     return spec(stage("dev"), prod, stage("pr-*", "arn:aws:iam::111111111111:role/deploy-preview"));
   }
 
-  /** The design document's example: service account, chained through ci-base, tags and external id. */
+  /**
+   * The design document's example: service account, chained through ci-base, tags and external id.
+   */
   static DeploymentCredentialSpec documented() {
     DeploymentCredentialSpec spec = basic();
     IdentitySpec id = new IdentitySpec();

@@ -44,19 +44,32 @@ class StageSettingsTest {
   static Stream<Arguments> chaining() {
     String src = "arn:aws:iam::111111111111:role/ci-base";
     return Stream.of(
-        arguments("a service account without a source role does not chain", identity("sa", null, null), true, false),
-        arguments("a service account with a source role chains", identity("sa", null, src), false, true),
-        arguments("the operator's token chains when the operator is configured to", null, true, true),
+        arguments(
+            "a service account without a source role does not chain",
+            identity("sa", null, null),
+            true,
+            false),
+        arguments(
+            "a service account with a source role chains", identity("sa", null, src), false, true),
+        arguments(
+            "the operator's token chains when the operator is configured to", null, true, true),
         arguments("the operator's token does not chain by default", null, false, false),
-        arguments("a source role chains the operator's token even without operator chaining",
-            identity(null, null, src), false, true),
-        arguments("an empty identity block means the operator's token", identity(null, null, null), true, true));
+        arguments(
+            "a source role chains the operator's token even without operator chaining",
+            identity(null, null, src),
+            false,
+            true),
+        arguments(
+            "an empty identity block means the operator's token",
+            identity(null, null, null),
+            true,
+            true));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("chaining")
-  void chainingFollowsTheIdentityAndTheOperatorsConfiguration(String scenario, IdentitySpec id,
-      boolean operatorChains, boolean expected) {
+  void chainingFollowsTheIdentityAndTheOperatorsConfiguration(
+      String scenario, IdentitySpec id, boolean operatorChains, boolean expected) {
     DeploymentCredentialSpec spec = spec(stage("dev"));
     spec.setIdentity(id);
     assertThat(StageSettings.chained(spec, operatorChains)).isEqualTo(expected);

@@ -33,122 +33,351 @@ class StsErrorClassifierTest {
   static final String SOURCE_ROLE = "arn:aws:iam::111111111111:role/ci-base";
   static final String SUBJECT = "system:serviceaccount:ci:orders-deployer";
   static final CallContext WEB = CallContext.webIdentity(DEV_ROLE, SUBJECT);
-  static final CallContext OPERATOR = CallContext.webIdentity(DEV_ROLE, CallContext.OPERATOR_IDENTITY);
+  static final CallContext OPERATOR =
+      CallContext.webIdentity(DEV_ROLE, CallContext.OPERATOR_IDENTITY);
   static final CallContext CHAINED = CallContext.assumeRole(PROD_ROLE, SOURCE_ROLE);
 
-  static final String JWT = "eyJhbGciOiJSUzI1NiIsImtpZCI6IjEifQ.eyJzdWIiOiJzeXN0ZW06c2EifQ.c2lnbmF0dXJl";
+  static final String JWT =
+      "eyJhbGciOiJSUzI1NiIsImtpZCI6IjEifQ.eyJzdWIiOiJzeXN0ZW06c2EifQ.c2lnbmF0dXJl";
   static final String KEY_ID = "ASIAIOSFODNN7EXAMPLE";
   static final String SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+
   /** Every exception below carries this text, as if STS had echoed what it was sent. */
-  static final String LEAKY = "Request with token " + JWT + " and key " + KEY_ID + " secret " + SECRET + " failed.";
+  static final String LEAKY =
+      "Request with token " + JWT + " and key " + KEY_ID + " secret " + SECRET + " failed.";
 
   static AwsErrorDetails details(String code) {
     return AwsErrorDetails.builder().errorCode(code).errorMessage(LEAKY).build();
   }
 
   static StsException sts(String code, int status) {
-    return (StsException) StsException.builder().awsErrorDetails(details(code)).statusCode(status)
-        .requestId("req-1").build();
+    return (StsException)
+        StsException.builder()
+            .awsErrorDetails(details(code))
+            .statusCode(status)
+            .requestId("req-1")
+            .build();
   }
 
-  static Arguments c(String scenario, Throwable t, CallContext ctx, Reason reason, boolean transientFailure,
+  static Arguments c(
+      String scenario,
+      Throwable t,
+      CallContext ctx,
+      Reason reason,
+      boolean transientFailure,
       String code) {
     return arguments(scenario, t, ctx, reason, transientFailure, code);
   }
 
   static Stream<Arguments> failures() {
     return Stream.of(
-        c("Throttling is transient", sts("Throttling", 400), WEB, Reason.StsUnavailable, true, "Throttling"),
-        c("ThrottlingException is transient", sts("ThrottlingException", 400), WEB, Reason.StsUnavailable, true,
+        c(
+            "Throttling is transient",
+            sts("Throttling", 400),
+            WEB,
+            Reason.StsUnavailable,
+            true,
+            "Throttling"),
+        c(
+            "ThrottlingException is transient",
+            sts("ThrottlingException", 400),
+            WEB,
+            Reason.StsUnavailable,
+            true,
             "ThrottlingException"),
-        c("RequestLimitExceeded is transient", sts("RequestLimitExceeded", 400), CHAINED, Reason.StsUnavailable,
-            true, "RequestLimitExceeded"),
-        c("TooManyRequestsException is transient", sts("TooManyRequestsException", 429), WEB,
-            Reason.StsUnavailable, true, "TooManyRequestsException"),
-        c("IDPCommunicationError is transient", sts("IDPCommunicationError", 400), WEB, Reason.StsUnavailable,
-            true, "IDPCommunicationError"),
-        c("the IdpCommunicationErrorException subclass is transient",
-            IdpCommunicationErrorException.builder().awsErrorDetails(details("IDPCommunicationError"))
-                .statusCode(400).build(), OPERATOR, Reason.StsUnavailable, true, "IDPCommunicationError"),
-        c("InternalFailure is transient", sts("InternalFailure", 500), WEB, Reason.StsUnavailable, true,
+        c(
+            "RequestLimitExceeded is transient",
+            sts("RequestLimitExceeded", 400),
+            CHAINED,
+            Reason.StsUnavailable,
+            true,
+            "RequestLimitExceeded"),
+        c(
+            "TooManyRequestsException is transient",
+            sts("TooManyRequestsException", 429),
+            WEB,
+            Reason.StsUnavailable,
+            true,
+            "TooManyRequestsException"),
+        c(
+            "IDPCommunicationError is transient",
+            sts("IDPCommunicationError", 400),
+            WEB,
+            Reason.StsUnavailable,
+            true,
+            "IDPCommunicationError"),
+        c(
+            "the IdpCommunicationErrorException subclass is transient",
+            IdpCommunicationErrorException.builder()
+                .awsErrorDetails(details("IDPCommunicationError"))
+                .statusCode(400)
+                .build(),
+            OPERATOR,
+            Reason.StsUnavailable,
+            true,
+            "IDPCommunicationError"),
+        c(
+            "InternalFailure is transient",
+            sts("InternalFailure", 500),
+            WEB,
+            Reason.StsUnavailable,
+            true,
             "InternalFailure"),
-        c("ServiceUnavailable is transient", sts("ServiceUnavailable", 503), CHAINED, Reason.StsUnavailable, true,
+        c(
+            "ServiceUnavailable is transient",
+            sts("ServiceUnavailable", 503),
+            CHAINED,
+            Reason.StsUnavailable,
+            true,
             "ServiceUnavailable"),
-        c("an unknown code with a 5xx status is transient", sts("BadGateway", 502), WEB, Reason.StsUnavailable,
-            true, "BadGateway"),
-        c("a 5xx without any error code is transient", sts(null, 500), WEB, Reason.StsUnavailable, true, "HTTP500"),
-        c("an unknown code with status 429 is transient", sts("SlowDown", 429), WEB, Reason.StsUnavailable, true,
+        c(
+            "an unknown code with a 5xx status is transient",
+            sts("BadGateway", 502),
+            WEB,
+            Reason.StsUnavailable,
+            true,
+            "BadGateway"),
+        c(
+            "a 5xx without any error code is transient",
+            sts(null, 500),
+            WEB,
+            Reason.StsUnavailable,
+            true,
+            "HTTP500"),
+        c(
+            "an unknown code with status 429 is transient",
+            sts("SlowDown", 429),
+            WEB,
+            Reason.StsUnavailable,
+            true,
             "SlowDown"),
-        c("an I/O failure of the SDK client is transient",
-            SdkClientException.builder().message(LEAKY).cause(new IOException("Connection refused")).build(), WEB,
-            Reason.StsUnavailable, true, "SdkClientException"),
-        c("a whole-call timeout is transient", ApiCallTimeoutException.builder().message(LEAKY).build(), CHAINED,
-            Reason.StsUnavailable, true, "ApiCallTimeoutException"),
-        c("a single-attempt timeout is transient", ApiCallAttemptTimeoutException.builder().message(LEAKY).build(),
-            WEB, Reason.StsUnavailable, true, "ApiCallAttemptTimeoutException"),
-        c("an SDK failure wrapped by a future is classified by its cause",
-            new CompletionException(SdkClientException.builder().message(LEAKY).build()), WEB,
-            Reason.StsUnavailable, true, "SdkClientException"),
-        c("a plain I/O failure is transient", new UncheckedIOException(new IOException(LEAKY)), WEB,
-            Reason.StsUnavailable, true, "UncheckedIOException"),
-        c("an unexpected exception is retried as transient", new IllegalStateException(LEAKY), WEB,
-            Reason.StsUnavailable, true, "IllegalStateException"),
-        c("AccessDenied on web identity is terminal", sts("AccessDenied", 403), WEB, Reason.AccessDenied, false,
+        c(
+            "an I/O failure of the SDK client is transient",
+            SdkClientException.builder()
+                .message(LEAKY)
+                .cause(new IOException("Connection refused"))
+                .build(),
+            WEB,
+            Reason.StsUnavailable,
+            true,
+            "SdkClientException"),
+        c(
+            "a whole-call timeout is transient",
+            ApiCallTimeoutException.builder().message(LEAKY).build(),
+            CHAINED,
+            Reason.StsUnavailable,
+            true,
+            "ApiCallTimeoutException"),
+        c(
+            "a single-attempt timeout is transient",
+            ApiCallAttemptTimeoutException.builder().message(LEAKY).build(),
+            WEB,
+            Reason.StsUnavailable,
+            true,
+            "ApiCallAttemptTimeoutException"),
+        c(
+            "an SDK failure wrapped by a future is classified by its cause",
+            new CompletionException(SdkClientException.builder().message(LEAKY).build()),
+            WEB,
+            Reason.StsUnavailable,
+            true,
+            "SdkClientException"),
+        c(
+            "a plain I/O failure is transient",
+            new UncheckedIOException(new IOException(LEAKY)),
+            WEB,
+            Reason.StsUnavailable,
+            true,
+            "UncheckedIOException"),
+        c(
+            "an unexpected exception is retried as transient",
+            new IllegalStateException(LEAKY),
+            WEB,
+            Reason.StsUnavailable,
+            true,
+            "IllegalStateException"),
+        c(
+            "AccessDenied on web identity is terminal",
+            sts("AccessDenied", 403),
+            WEB,
+            Reason.AccessDenied,
+            false,
             "AccessDenied"),
-        c("AccessDenied on chained AssumeRole is terminal", sts("AccessDenied", 403), CHAINED, Reason.AccessDenied,
-            false, "AccessDenied"),
-        c("AccessDeniedException is terminal", sts("AccessDeniedException", 403), OPERATOR, Reason.AccessDenied,
-            false, "AccessDeniedException"),
-        c("InvalidClientTokenId is an access denial", sts("InvalidClientTokenId", 403), CHAINED, Reason.AccessDenied,
-            false, "InvalidClientTokenId"),
-        c("AccessDenied from a generic AWS service exception is terminal",
-            AwsServiceException.builder().awsErrorDetails(details("AccessDenied")).statusCode(403).build(), WEB,
-            Reason.AccessDenied, false, "AccessDenied"),
-        c("InvalidIdentityToken is terminal", sts("InvalidIdentityToken", 400), WEB, Reason.InvalidIdentityToken,
-            false, "InvalidIdentityToken"),
-        c("IDPRejectedClaim is an invalid token", sts("IDPRejectedClaim", 403), WEB, Reason.InvalidIdentityToken,
-            false, "IDPRejectedClaim"),
-        c("the InvalidIdentityTokenException subclass is terminal",
-            InvalidIdentityTokenException.builder().awsErrorDetails(details("InvalidIdentityToken")).statusCode(400)
-                .build(), OPERATOR, Reason.InvalidIdentityToken, false, "InvalidIdentityToken"),
-        c("the IdpRejectedClaimException subclass is terminal",
-            IdpRejectedClaimException.builder().awsErrorDetails(details("IDPRejectedClaim")).statusCode(403).build(),
-            WEB, Reason.InvalidIdentityToken, false, "IDPRejectedClaim"),
-        c("the ExpiredTokenException subclass is terminal",
-            ExpiredTokenException.builder().awsErrorDetails(details("ExpiredTokenException")).statusCode(400).build(),
-            WEB, Reason.ExpiredToken, false, "ExpiredTokenException"),
-        c("ExpiredToken on chained AssumeRole is terminal", sts("ExpiredToken", 400), CHAINED, Reason.ExpiredToken,
-            false, "ExpiredToken"),
-        c("ValidationError is terminal", sts("ValidationError", 400), CHAINED, Reason.StsValidationError, false,
+        c(
+            "AccessDenied on chained AssumeRole is terminal",
+            sts("AccessDenied", 403),
+            CHAINED,
+            Reason.AccessDenied,
+            false,
+            "AccessDenied"),
+        c(
+            "AccessDeniedException is terminal",
+            sts("AccessDeniedException", 403),
+            OPERATOR,
+            Reason.AccessDenied,
+            false,
+            "AccessDeniedException"),
+        c(
+            "InvalidClientTokenId is an access denial",
+            sts("InvalidClientTokenId", 403),
+            CHAINED,
+            Reason.AccessDenied,
+            false,
+            "InvalidClientTokenId"),
+        c(
+            "AccessDenied from a generic AWS service exception is terminal",
+            AwsServiceException.builder()
+                .awsErrorDetails(details("AccessDenied"))
+                .statusCode(403)
+                .build(),
+            WEB,
+            Reason.AccessDenied,
+            false,
+            "AccessDenied"),
+        c(
+            "InvalidIdentityToken is terminal",
+            sts("InvalidIdentityToken", 400),
+            WEB,
+            Reason.InvalidIdentityToken,
+            false,
+            "InvalidIdentityToken"),
+        c(
+            "IDPRejectedClaim is an invalid token",
+            sts("IDPRejectedClaim", 403),
+            WEB,
+            Reason.InvalidIdentityToken,
+            false,
+            "IDPRejectedClaim"),
+        c(
+            "the InvalidIdentityTokenException subclass is terminal",
+            InvalidIdentityTokenException.builder()
+                .awsErrorDetails(details("InvalidIdentityToken"))
+                .statusCode(400)
+                .build(),
+            OPERATOR,
+            Reason.InvalidIdentityToken,
+            false,
+            "InvalidIdentityToken"),
+        c(
+            "the IdpRejectedClaimException subclass is terminal",
+            IdpRejectedClaimException.builder()
+                .awsErrorDetails(details("IDPRejectedClaim"))
+                .statusCode(403)
+                .build(),
+            WEB,
+            Reason.InvalidIdentityToken,
+            false,
+            "IDPRejectedClaim"),
+        c(
+            "the ExpiredTokenException subclass is terminal",
+            ExpiredTokenException.builder()
+                .awsErrorDetails(details("ExpiredTokenException"))
+                .statusCode(400)
+                .build(),
+            WEB,
+            Reason.ExpiredToken,
+            false,
+            "ExpiredTokenException"),
+        c(
+            "ExpiredToken on chained AssumeRole is terminal",
+            sts("ExpiredToken", 400),
+            CHAINED,
+            Reason.ExpiredToken,
+            false,
+            "ExpiredToken"),
+        c(
+            "ValidationError is terminal",
+            sts("ValidationError", 400),
+            CHAINED,
+            Reason.StsValidationError,
+            false,
             "ValidationError"),
-        c("MalformedPolicyDocument is a validation error", sts("MalformedPolicyDocument", 400), CHAINED,
-            Reason.StsValidationError, false, "MalformedPolicyDocument"),
-        c("PackedPolicyTooLarge is a validation error", sts("PackedPolicyTooLarge", 400), CHAINED,
-            Reason.StsValidationError, false, "PackedPolicyTooLarge"),
-        c("the MalformedPolicyDocumentException subclass is a validation error",
-            MalformedPolicyDocumentException.builder().awsErrorDetails(details("MalformedPolicyDocument"))
-                .statusCode(400).build(), CHAINED, Reason.StsValidationError, false, "MalformedPolicyDocument"),
-        c("the PackedPolicyTooLargeException subclass is a validation error",
-            PackedPolicyTooLargeException.builder().awsErrorDetails(details("PackedPolicyTooLarge")).statusCode(400)
-                .build(), CHAINED, Reason.StsValidationError, false, "PackedPolicyTooLarge"),
-        c("the RegionDisabledException subclass is terminal",
-            RegionDisabledException.builder().awsErrorDetails(details("RegionDisabledException")).statusCode(403)
-                .build(), WEB, Reason.RegionDisabled, false, "RegionDisabledException"),
-        c("the RegionDisabledException code on a plain StsException is terminal",
-            sts("RegionDisabledException", 403), CHAINED, Reason.RegionDisabled, false, "RegionDisabledException"),
-        c("another 400 is a terminal StsError", sts("InvalidParameterValue", 400), WEB, Reason.StsError, false,
+        c(
+            "MalformedPolicyDocument is a validation error",
+            sts("MalformedPolicyDocument", 400),
+            CHAINED,
+            Reason.StsValidationError,
+            false,
+            "MalformedPolicyDocument"),
+        c(
+            "PackedPolicyTooLarge is a validation error",
+            sts("PackedPolicyTooLarge", 400),
+            CHAINED,
+            Reason.StsValidationError,
+            false,
+            "PackedPolicyTooLarge"),
+        c(
+            "the MalformedPolicyDocumentException subclass is a validation error",
+            MalformedPolicyDocumentException.builder()
+                .awsErrorDetails(details("MalformedPolicyDocument"))
+                .statusCode(400)
+                .build(),
+            CHAINED,
+            Reason.StsValidationError,
+            false,
+            "MalformedPolicyDocument"),
+        c(
+            "the PackedPolicyTooLargeException subclass is a validation error",
+            PackedPolicyTooLargeException.builder()
+                .awsErrorDetails(details("PackedPolicyTooLarge"))
+                .statusCode(400)
+                .build(),
+            CHAINED,
+            Reason.StsValidationError,
+            false,
+            "PackedPolicyTooLarge"),
+        c(
+            "the RegionDisabledException subclass is terminal",
+            RegionDisabledException.builder()
+                .awsErrorDetails(details("RegionDisabledException"))
+                .statusCode(403)
+                .build(),
+            WEB,
+            Reason.RegionDisabled,
+            false,
+            "RegionDisabledException"),
+        c(
+            "the RegionDisabledException code on a plain StsException is terminal",
+            sts("RegionDisabledException", 403),
+            CHAINED,
+            Reason.RegionDisabled,
+            false,
+            "RegionDisabledException"),
+        c(
+            "another 400 is a terminal StsError",
+            sts("InvalidParameterValue", 400),
+            WEB,
+            Reason.StsError,
+            false,
             "InvalidParameterValue"),
-        c("a signature mismatch is a terminal StsError", sts("SignatureDoesNotMatch", 403), CHAINED,
-            Reason.StsError, false, "SignatureDoesNotMatch"),
-        c("a 404 from a generic AWS service exception is a terminal StsError",
-            AwsServiceException.builder().awsErrorDetails(details("UnknownOperation")).statusCode(404).build(), WEB,
-            Reason.StsError, false, "UnknownOperation"));
+        c(
+            "a signature mismatch is a terminal StsError",
+            sts("SignatureDoesNotMatch", 403),
+            CHAINED,
+            Reason.StsError,
+            false,
+            "SignatureDoesNotMatch"),
+        c(
+            "a 404 from a generic AWS service exception is a terminal StsError",
+            AwsServiceException.builder()
+                .awsErrorDetails(details("UnknownOperation"))
+                .statusCode(404)
+                .build(),
+            WEB,
+            Reason.StsError,
+            false,
+            "UnknownOperation"));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("failures")
-  void classifiesEveryKnownFailure(String scenario, Throwable t, CallContext ctx, Reason reason,
-      boolean transientFailure, String code) {
+  void classifiesEveryKnownFailure(
+      String scenario,
+      Throwable t,
+      CallContext ctx,
+      Reason reason,
+      boolean transientFailure,
+      String code) {
     StsFailure f = StsErrorClassifier.classify(t, ctx);
     assertThat(f.reason()).isEqualTo(reason);
     assertThat(f.transientFailure()).isEqualTo(transientFailure);
@@ -163,39 +392,53 @@ class StsErrorClassifierTest {
   @Test
   void accessDeniedOnWebIdentityNamesTheSubjectAndTheTrustPolicyFix() {
     StsFailure f = StsErrorClassifier.classify(sts("AccessDenied", 403), WEB);
-    assertThat(f.message()).startsWith(
-        "STS denied AssumeRoleWithWebIdentity into arn:aws:iam::111111111111:role/deploy-dev for"
-            + " system:serviceaccount:ci:orders-deployer: Request with token <redacted-jwt> and key"
-            + " <redacted-access-key-id> secret <redacted> failed (request id req-1). Fix: the role's trust"
-            + " policy must allow sts:AssumeRoleWithWebIdentity for that subject and audience from the"
-            + " cluster's OIDC provider.");
+    assertThat(f.message())
+        .startsWith(
+            "STS denied AssumeRoleWithWebIdentity into arn:aws:iam::111111111111:role/deploy-dev"
+                + " for system:serviceaccount:ci:orders-deployer: Request with token <redacted-jwt>"
+                + " and key <redacted-access-key-id> secret <redacted> failed (request id req-1)."
+                + " Fix: the role's trust policy must allow sts:AssumeRoleWithWebIdentity for that"
+                + " subject and audience from the cluster's OIDC provider.");
   }
 
   @Test
   void accessDeniedOnChainedAssumeRoleNamesTheSourceRoleAndEveryRequiredAction() {
     StsFailure f = StsErrorClassifier.classify(sts("AccessDenied", 403), CHAINED);
-    assertThat(f.message()).startsWith("STS denied AssumeRole into " + PROD_ROLE + " for " + SOURCE_ROLE)
+    assertThat(f.message())
+        .startsWith("STS denied AssumeRole into " + PROD_ROLE + " for " + SOURCE_ROLE)
         .contains("sts:AssumeRole,", "sts:TagSession", "sts:SetSourceIdentity", "ExternalId");
   }
 
   @Test
   void anInvalidTokenPointsAtTheOidcProviderAndAudience() {
     StsFailure f = StsErrorClassifier.classify(sts("InvalidIdentityToken", 400), OPERATOR);
-    assertThat(f.message()).contains("the operator's own identity", "OIDC identity provider", "identity.audience");
+    assertThat(f.message())
+        .contains("the operator's own identity", "OIDC identity provider", "identity.audience");
   }
 
   @Test
   void aMissingMessageIsSaidToBeMissing() {
-    StsException bare = (StsException) StsException.builder()
-        .awsErrorDetails(AwsErrorDetails.builder().errorCode("AccessDenied").build()).statusCode(403).build();
+    StsException bare =
+        (StsException)
+            StsException.builder()
+                .awsErrorDetails(AwsErrorDetails.builder().errorCode("AccessDenied").build())
+                .statusCode(403)
+                .build();
     assertThat(StsErrorClassifier.classify(bare, WEB).message()).contains("(no message)");
   }
 
   @Test
   void veryLongStsMessagesAreShortened() {
-    StsException chatty = (StsException) StsException.builder()
-        .awsErrorDetails(AwsErrorDetails.builder().errorCode("AccessDenied").errorMessage("no. ".repeat(1000))
-            .build()).statusCode(403).build();
+    StsException chatty =
+        (StsException)
+            StsException.builder()
+                .awsErrorDetails(
+                    AwsErrorDetails.builder()
+                        .errorCode("AccessDenied")
+                        .errorMessage("no. ".repeat(1000))
+                        .build())
+                .statusCode(403)
+                .build();
     assertThat(StsErrorClassifier.classify(chatty, WEB).message()).hasSizeLessThan(1200);
   }
 }
