@@ -77,26 +77,20 @@ final class FailureMessages {
     String who = ctx.principal();
     String sts = quote(rawMessage);
     boolean web = ctx.call() == Call.WEB_IDENTITY;
+    String call = op + " into " + role;
+    String callFor = call + " for " + who;
     String message =
         switch (reason) {
           case AccessDenied ->
               web
                   ? "STS denied "
-                      + op
-                      + " into "
-                      + role
-                      + " for "
-                      + who
+                      + callFor
                       + ": "
                       + sts
                       + ". Fix: the role's trust policy must allow sts:AssumeRoleWithWebIdentity"
                       + " for that subject and audience from the cluster's OIDC provider."
                   : "STS denied "
-                      + op
-                      + " into "
-                      + role
-                      + " for "
-                      + who
+                      + callFor
                       + ": "
                       + sts
                       + ". Fix: the stage role's trust policy must allow sts:AssumeRole,"
@@ -117,9 +111,7 @@ final class FailureMessages {
               "STS rejected the web-identity token of "
                   + who
                   + " for "
-                  + op
-                  + " into "
-                  + role
+                  + call
                   + ": "
                   + sts
                   + ". Fix: register the cluster's OIDC issuer as an IAM OIDC identity provider in"
@@ -131,9 +123,7 @@ final class FailureMessages {
                   ? "the web-identity token of "
                       + who
                       + " had expired when STS checked it ("
-                      + op
-                      + " into "
-                      + role
+                      + call
                       + "): "
                       + sts
                       + ". Fix: tokens are re-read or re-minted on every attempt, so check the"
@@ -142,29 +132,21 @@ final class FailureMessages {
                   : "the credentials of "
                       + who
                       + " had expired when STS checked them ("
-                      + op
-                      + " into "
-                      + role
+                      + call
                       + "): "
                       + sts
                       + ". Fix: the source role is assumed afresh on the next attempt; if this"
                       + " repeats, check the clock of the machine running stagecred.";
           case StsValidationError ->
               "STS rejected a parameter of "
-                  + op
-                  + " into "
-                  + role
-                  + " for "
-                  + who
+                  + callFor
                   + ": "
                   + sts
                   + ". Fix: "
                   + validationFix(code);
           case RegionDisabled ->
               "STS is not activated in the region used for "
-                  + op
-                  + " into "
-                  + role
+                  + call
                   + ": "
                   + sts
                   + ". Fix: activate that region's STS endpoint in the IAM account settings of the"
@@ -172,11 +154,7 @@ final class FailureMessages {
                   + " AWS_ENDPOINT_URL_STS).";
           default ->
               "STS refused "
-                  + op
-                  + " into "
-                  + role
-                  + " for "
-                  + who
+                  + callFor
                   + " with "
                   + code
                   + (status > 0 ? " (HTTP " + status + ")" : "")
