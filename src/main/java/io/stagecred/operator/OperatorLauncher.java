@@ -24,6 +24,13 @@ public class OperatorLauncher {
     if (!"operator".equals(config.mode()) && !"demo".equals(config.mode())) {
       return;
     }
+    // Chaining through the operator's role with no role known would silently fall back to direct
+    // web identity while validation assumes chaining; refuse to start instead.
+    if (config.operatorIdentity().chain() && config.operatorIdentity().roleArn().isEmpty()) {
+      throw new IllegalStateException(
+          "stagecred.operator-identity.chain=true needs the operator's role: set AWS_ROLE_ARN (IRSA"
+              + " does) or stagecred.operator-identity.role-arn");
+    }
     LOG.infof("starting the stagecred operator (%s mode)", config.mode());
     started = operator.get();
     started.start();
