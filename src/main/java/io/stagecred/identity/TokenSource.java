@@ -5,10 +5,6 @@ import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.stagecred.config.StagecredConfig;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /**
  * Obtains web-identity tokens: minted for a service account through the TokenRequest API, or read
@@ -79,29 +75,11 @@ public class TokenSource {
   }
 
   private String operatorToken() {
-    Path file =
-        config
-            .operatorIdentity()
-            .tokenFile()
-            .orElseThrow(
-                () ->
-                    new IdentityUnavailableException(
-                        "the operator has no web-identity token: AWS_WEB_IDENTITY_TOKEN_FILE is not"
-                            + " set. Fix: annotate the operator's service account with"
-                            + " eks.amazonaws.com/role-arn (IRSA), or set spec.identity"));
-    try {
-      String token = Files.readString(file, StandardCharsets.UTF_8).trim();
-      if (token.isEmpty()) {
-        throw new IdentityUnavailableException("the operator's token file " + file + " is empty");
-      }
-      return token;
-    } catch (IOException e) {
-      throw new IdentityUnavailableException(
-          "cannot read the operator's token file "
-              + file
-              + " ("
-              + e.getClass().getSimpleName()
-              + "). Fix: check the projected token volume (IRSA) of the operator's pod");
-    }
+    return new TokenFile(
+            config.operatorIdentity().tokenFile(),
+            "the operator's",
+            "annotate the operator's service account with eks.amazonaws.com/role-arn (IRSA) so its"
+                + " pod gets a projected token, or set spec.identity")
+        .read();
   }
 }

@@ -19,6 +19,7 @@ import io.stagecred.api.DeploymentCredentialStatus;
 import io.stagecred.api.Reason;
 import io.stagecred.config.StagecredConfig;
 import io.stagecred.identity.IdentityPlan;
+import io.stagecred.identity.IssuingSession;
 import io.stagecred.identity.OperatorIdentityPolicy;
 import io.stagecred.identity.TokenSource;
 import io.stagecred.stage.SpecValidator;
@@ -139,13 +140,14 @@ public class DeploymentCredentialReconciler implements Reconciler<DeploymentCred
         context.getSecondaryResources(Secret.class).stream()
             .collect(
                 Collectors.toMap(s -> s.getMetadata().getName(), Function.identity(), (a, b) -> a));
+    TokenSource tokens = new TokenSource(context.getClient(), config);
     IssuingSession session =
         new IssuingSession(
             namespace,
             name,
             resource.getSpec().getRegion(),
             identity,
-            new TokenSource(context.getClient(), config),
+            () -> tokens.token(identity, namespace),
             sts);
     StageHandler stages = new StageHandler(context.getClient(), events, config.renewal());
     List<StageOutcome> outcomes = new ArrayList<>();

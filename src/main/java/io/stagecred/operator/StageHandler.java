@@ -6,6 +6,7 @@ import io.stagecred.api.DeploymentCredential;
 import io.stagecred.api.Reason;
 import io.stagecred.api.StageStatus;
 import io.stagecred.config.StagecredConfig;
+import io.stagecred.identity.IssuingSession;
 import io.stagecred.render.CredentialRenderer;
 import io.stagecred.render.RenderInput;
 import io.stagecred.renewal.RenewalPolicy;
@@ -131,7 +132,7 @@ public class StageHandler {
       Instant now) {
     String namespace = resource.getMetadata().getNamespace();
     String name = resource.getMetadata().getName();
-    IssuingSession.Result result = session.issue(plan);
+    IssuingSession.Result result = session.issue(plan.request());
     if (result.failure() != null) {
       return failed(resource, plan, held, before, result.failure(), now);
     }

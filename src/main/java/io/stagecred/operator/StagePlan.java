@@ -4,6 +4,7 @@ import io.stagecred.api.DeploymentCredential;
 import io.stagecred.api.DeploymentCredentialSpec;
 import io.stagecred.api.StageSpec;
 import io.stagecred.identity.IdentityPlan;
+import io.stagecred.identity.IssueRequest;
 import io.stagecred.stage.StageResolver;
 import io.stagecred.stage.StageSettings;
 import java.nio.charset.StandardCharsets;
@@ -72,6 +73,11 @@ public record StagePlan(
         tags,
         mountPath,
         fingerprint);
+  }
+
+  /** The STS side of this plan. */
+  public IssueRequest request() {
+    return new IssueRequest(stage, roleArn, region, durationSeconds, externalId, sessionTags);
   }
 
   /** Hex SHA-256, shortened: a change detector, not a security boundary. */

@@ -1,9 +1,6 @@
-package io.stagecred.operator;
+package io.stagecred.identity;
 
 import io.stagecred.api.Reason;
-import io.stagecred.identity.IdentityPlan;
-import io.stagecred.identity.IdentityUnavailableException;
-import io.stagecred.identity.TokenSource;
 import io.stagecred.sts.CallContext;
 import io.stagecred.sts.IssuedCredentials;
 import io.stagecred.sts.SessionNames;
@@ -12,33 +9,38 @@ import io.stagecred.sts.StsFailure;
 import io.stagecred.sts.StsGateway;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
- * Issues credentials for the stages of one resource during one reconciliation. The web-identity
- * token and, when chaining, the source-role session are fetched once and shared by the stages.
+ * Issues credentials for the stages of one resource during one pass (an operator reconciliation or
+ * one sidecar refresh). The web-identity token and, when chaining, the source-role session are
+ * fetched once and shared by the stages.
  */
-final class IssuingSession {
+public final class IssuingSession {
 
-  /**
-   * Lifetime of the intermediate source-role session: it only lives through this reconciliation.
-   */
+  /** Lifetime of the intermediate source-role session: it only lives through this pass. */
   private static final int SOURCE_SESSION_SECONDS = 900;
 
   private final String namespace;
   private final String name;
   private final String sourceRegion;
   private final IdentityPlan identity;
-  private final TokenSource tokens;
+  private final Supplier<String> tokens;
   private final StsGateway sts;
   private String token;
   private IssuedCredentials source;
 
-  IssuingSession(
+  /**
+   * @param namespace and {@code name} name the sessions and tags (see {@link SessionNames})
+   * @param sourceRegion where the source-role session is requested when chaining
+   * @param tokens the web-identity token; may throw {@link IdentityUnavailableException}
+   */
+  public IssuingSession(
       String namespace,
       String name,
       String sourceRegion,
       IdentityPlan identity,
-      TokenSource tokens,
+      Supplier<String> tokens,
       StsGateway sts) {
     this.namespace = namespace;
     this.name = name;
@@ -49,23 +51,23 @@ final class IssuingSession {
   }
 
   /** Either credentials for the stage or a classified failure; never throws for STS or identity. */
-  Result issue(StagePlan plan) {
+  public Result issue(IssueRequest request) {
     try {
       if (token == null) {
-        token = tokens.token(identity, namespace);
+        token = tokens.get();
       }
     } catch (IdentityUnavailableException e) {
       return new Result(
           null,
           new StsFailure(Reason.IdentityUnavailable, true, "IdentityUnavailable", e.getMessage()));
     }
-    String sessionName = SessionNames.roleSessionName(namespace, name, plan.stage());
+    String sessionName = SessionNames.roleSessionName(namespace, name, request.stage());
     if (!identity.chained()) {
-      CallContext ctx = CallContext.webIdentity(plan.roleArn(), identity.subject());
+      CallContext ctx = CallContext.webIdentity(request.roleArn(), identity.subject());
       try {
         return new Result(
             sts.assumeRoleWithWebIdentity(
-                plan.region(), plan.roleArn(), sessionName, plan.durationSeconds(), token),
+                request.region(), request.roleArn(), sessionName, request.durationSeconds(), token),
             null);
       } catch (RuntimeException e) {
         return new Result(null, StsErrorClassifier.classify(e, ctx));
@@ -89,19 +91,19 @@ final class IssuingSession {
     Map<String, String> tags = new LinkedHashMap<>();
     tags.put("stagecred-namespace", namespace);
     tags.put("stagecred-name", name);
-    tags.put("stagecred-stage", plan.stage());
-    tags.putAll(plan.sessionTags());
-    CallContext ctx = CallContext.assumeRole(plan.roleArn(), sourceRole);
+    tags.put("stagecred-stage", request.stage());
+    tags.putAll(request.sessionTags());
+    CallContext ctx = CallContext.assumeRole(request.roleArn(), sourceRole);
     try {
       return new Result(
           sts.assumeRole(
-              plan.region(),
+              request.region(),
               source,
               new StsGateway.ChainedRequest(
-                  plan.roleArn(),
+                  request.roleArn(),
                   sessionName,
-                  plan.durationSeconds(),
-                  plan.externalId(),
+                  request.durationSeconds(),
+                  request.externalId(),
                   SessionNames.sourceIdentity(namespace, name),
                   tags)),
           null);
@@ -111,5 +113,5 @@ final class IssuingSession {
   }
 
   /** Exactly one of the two is set. */
-  record Result(IssuedCredentials credentials, StsFailure failure) {}
+  public record Result(IssuedCredentials credentials, StsFailure failure) {}
 }
