@@ -3,7 +3,10 @@ package io.stagecred;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
+import io.stagecred.config.StagecredConfig;
 import io.stagecred.demo.DemoBootstrap;
+import io.stagecred.sidecar.SidecarMode;
+import jakarta.enterprise.inject.Instance;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
@@ -24,9 +27,12 @@ public class Main implements QuarkusApplication {
       System.exit(2);
     }
     if ("sidecar".equals(mode)) {
-      // The mode is reserved by the design's CLI contract; its implementation is a separate issue.
-      System.err.println("stagecred: sidecar mode is not available in this version");
-      System.exit(2);
+      // The "sidecar" configuration profile moves the health port off 8080 (the deploy container
+      // shares the pod's network) and swaps the operator's readiness check for the sidecar's.
+      String profile = System.getProperty("quarkus.profile", System.getenv("QUARKUS_PROFILE"));
+      System.setProperty(
+          "quarkus.profile",
+          profile == null || profile.isBlank() ? "sidecar" : profile + ",sidecar");
     }
     System.setProperty("stagecred.mode", mode);
     String[] rest =
@@ -44,8 +50,19 @@ public class Main implements QuarkusApplication {
     Quarkus.run(Main.class, rest);
   }
 
+  private final StagecredConfig config;
+  private final Instance<SidecarMode> sidecar;
+
+  public Main(StagecredConfig config, Instance<SidecarMode> sidecar) {
+    this.config = config;
+    this.sidecar = sidecar;
+  }
+
   @Override
   public int run(String... args) {
+    if ("sidecar".equals(config.mode())) {
+      return sidecar.get().run();
+    }
     Quarkus.waitForExit();
     return 0;
   }

@@ -3,11 +3,13 @@ package io.stagecred.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
+import io.smallrye.config.WithParentName;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * All of stagecred's runtime settings (prefix {@code stagecred}); domain code reads nothing else.
@@ -35,6 +37,69 @@ public interface StagecredConfig {
 
   /** Demo mode only. */
   Demo demo();
+
+  /**
+   * Sidecar mode only. The members sit directly under {@code stagecred} so that the contract's
+   * variables map onto them: {@code STAGECRED_STAGE} is {@code stagecred.stage}, and so on.
+   */
+  @WithParentName
+  Sidecar sidecar();
+
+  /** Sidecar settings (the "Sidecar contract" of the design). */
+  interface Sidecar {
+    /** STAGECRED_STAGE: the concrete stage to serve, e.g. {@code pr-42}. */
+    Optional<String> stage();
+
+    /** STAGECRED_ROLE_ARN: the stage's role, when no DeploymentCredential is used. */
+    Optional<String> roleArn();
+
+    /** STAGECRED_DEPLOYMENT_CREDENTIAL: a DeploymentCredential in the pod's namespace. */
+    Optional<String> deploymentCredential();
+
+    /** STAGECRED_DEFINITION_FILE: a YAML file holding a DeploymentCredential. */
+    Optional<Path> definitionFile();
+
+    /** STAGECRED_NAMESPACE: the pod's namespace; default: the Kubernetes client's namespace. */
+    Optional<String> namespace();
+
+    /**
+     * STAGECRED_REGION: region for STAGECRED_ROLE_ARN (a DeploymentCredential names its own);
+     * defaults to AWS_REGION, then AWS_DEFAULT_REGION.
+     */
+    Optional<String> region();
+
+    /** STAGECRED_DURATION_SECONDS: requested lifetime for STAGECRED_ROLE_ARN. */
+    @WithDefault("3600")
+    int durationSeconds();
+
+    /**
+     * STAGECRED_CHAIN: web identity into AWS_ROLE_ARN, then AssumeRole into the stage role. A
+     * DeploymentCredential with identity.sourceRoleArn chains through that role regardless.
+     */
+    @WithDefault("false")
+    boolean chain();
+
+    /** STAGECRED_OUTPUT_DIR: where credentials, config and credential-process.json are kept. */
+    @WithDefault("/var/run/stagecred")
+    Path outputDir();
+
+    /** STAGECRED_ENDPOINT_PORT: loopback container-credentials endpoint; unset: no endpoint. */
+    OptionalInt endpointPort();
+
+    /** STAGECRED_ENDPOINT_TOKEN_FILE: default {@code <output dir>/endpoint-token}. */
+    Optional<Path> endpointTokenFile();
+
+    /** STAGECRED_ONCE: write the files once and exit (init-container use). */
+    @WithDefault("false")
+    boolean once();
+
+    /** The pod's name (Kubernetes sets HOSTNAME to it): names STS sessions in CloudTrail. */
+    Optional<String> podName();
+
+    /** STAGECRED_ONCE_TIMEOUT: how long ONCE mode retries transient failures before giving up. */
+    @WithDefault("60s")
+    Duration onceTimeout();
+  }
 
   /** Demo settings, set from the demo's command line. */
   interface Demo {

@@ -1,0 +1,51 @@
+package io.stagecred.sidecar;
+
+import io.stagecred.config.StagecredConfig;
+import io.stagecred.renewal.RenewalPolicy;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Reads a failure count, its class and how long the current credentials stay valid; returns when
+ * the sidecar tries again. Pure.
+ */
+final class RetrySchedule {
+
+  private RetrySchedule() {}
+
+  /**
+   * While valid credentials are held, the operator's backoff applies (transient: doubling from
+   * retryInitial to retryMax; terminal: terminalRetry), but never later than half the time they
+   * have left, so several attempts happen before they expire. Without valid credentials nothing is
+   * lost by retrying, and IAM changes (a trust policy being fixed) take seconds to propagate, so
+   * every failure backs off like a transient one.
+   */
+  static Instant next(
+      Instant now,
+      int consecutiveFailures,
+      boolean transientFailure,
+      Optional<Instant> validUntil,
+      StagecredConfig.Renewal timing,
+      String jitterKey) {
+    Optional<Instant> valid = validUntil.filter(now::isBefore);
+    Duration delay =
+        RenewalPolicy.retryDelay(
+            consecutiveFailures,
+            valid.isPresent() && !transientFailure,
+            timing.retryInitial(),
+            timing.retryMax(),
+            timing.terminalRetry(),
+            jitterKey,
+            consecutiveFailures);
+    if (valid.isPresent()) {
+      Duration half = Duration.between(now, valid.get()).dividedBy(2);
+      Duration floor = timing.retryInitial().dividedBy(2);
+      Duration cap = half.compareTo(floor) > 0 ? half : floor;
+      if (delay.compareTo(cap) > 0) {
+        delay = cap;
+      }
+    }
+    return now.plus(delay);
+  }
+}

@@ -1,0 +1,162 @@
+package io.stagecred.sidecar;
+
+import io.stagecred.api.Patterns;
+import io.stagecred.config.StagecredConfig;
+import io.stagecred.stage.StageSettings;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.regex.Pattern;
+
+/**
+ * Reads the sidecar's configuration (the contract's STAGECRED_* and AWS_* variables); returns it
+ * checked, or fails with one message listing every variable to fix.
+ *
+ * @param roleArn STAGECRED_ROLE_ARN; exactly one of roleArn, resourceName, definitionFile is set
+ * @param sourceRoleArn AWS_ROLE_ARN, the source role when chaining
+ * @param endpointPort empty: no loopback endpoint
+ */
+public record SidecarSettings(
+    String stage,
+    Optional<String> roleArn,
+    Optional<String> resourceName,
+    Optional<Path> definitionFile,
+    Optional<String> namespace,
+    Optional<String> region,
+    int durationSeconds,
+    boolean chain,
+    Optional<Path> tokenFile,
+    Optional<String> sourceRoleArn,
+    Path outputDir,
+    OptionalInt endpointPort,
+    Path endpointTokenFile,
+    boolean once,
+    String podName) {
+
+  private static final Pattern STAGE = Pattern.compile(Patterns.STAGE_NAME);
+  private static final Pattern ROLE = Pattern.compile(Patterns.ROLE_ARN);
+  private static final Pattern REGION = Pattern.compile(Patterns.REGION);
+  private static final Pattern PATH = Pattern.compile(Patterns.ABSOLUTE_PATH);
+
+  /** Thrown when the configuration cannot work; the message lists each variable and its fix. */
+  public static final class InvalidSettingsException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    InvalidSettingsException(List<String> problems) {
+      super(
+          "the sidecar's configuration is invalid:\n  - "
+              + String.join("\n  - ", problems)
+              + "\nSee README.md, section \"Sidecar\".");
+    }
+  }
+
+  /** Checks {@code config} (values from the environment). */
+  public static SidecarSettings from(StagecredConfig config) {
+    StagecredConfig.Sidecar s = config.sidecar();
+    List<String> problems = new ArrayList<>();
+    String stage = s.stage().orElse("");
+    if (stage.isEmpty()) {
+      problems.add("STAGECRED_STAGE is not set: set it to the stage to serve, e.g. pr-42");
+    } else if (!STAGE.matcher(stage).matches()) {
+      problems.add(
+          "STAGECRED_STAGE='"
+              + printable(stage)
+              + "' is not a concrete stage name: use lowercase letters, digits and '-' (e.g."
+              + " pr-42)");
+    }
+    int sources =
+        (s.roleArn().isPresent() ? 1 : 0)
+            + (s.deploymentCredential().isPresent() ? 1 : 0)
+            + (s.definitionFile().isPresent() ? 1 : 0);
+    if (sources != 1) {
+      problems.add(
+          (sources == 0 ? "no role source is set" : "more than one role source is set")
+              + ": set exactly one of STAGECRED_ROLE_ARN, STAGECRED_DEPLOYMENT_CREDENTIAL"
+              + " (a DeploymentCredential in this namespace) or STAGECRED_DEFINITION_FILE");
+    }
+    s.roleArn()
+        .filter(r -> !ROLE.matcher(r).matches())
+        .ifPresent(
+            r ->
+                problems.add(
+                    "STAGECRED_ROLE_ARN='"
+                        + printable(r)
+                        + "' is not an IAM role ARN such as"
+                        + " arn:aws:iam::123456789012:role/deploy-dev"));
+    if (s.roleArn().isPresent()) {
+      if (s.region().isEmpty()) {
+        problems.add(
+            "no region for STAGECRED_ROLE_ARN: set AWS_REGION (or STAGECRED_REGION), e.g."
+                + " us-east-1");
+      }
+      if (s.durationSeconds() < StageSettings.MIN_DURATION_SECONDS
+          || s.durationSeconds() > StageSettings.MAX_DURATION_SECONDS) {
+        problems.add(
+            "STAGECRED_DURATION_SECONDS="
+                + s.durationSeconds()
+                + " is outside STS's range: use 900 to 43200");
+      }
+    }
+    s.region()
+        .filter(r -> !REGION.matcher(r).matches())
+        .ifPresent(
+            r ->
+                problems.add(
+                    "the region '"
+                        + printable(r)
+                        + "' is not an AWS region name such as us-east-1"));
+    if (s.chain() && config.operatorIdentity().roleArn().isEmpty()) {
+      problems.add(
+          "STAGECRED_CHAIN=true needs the source role in AWS_ROLE_ARN (EKS IRSA sets it): set it,"
+              + " or drop STAGECRED_CHAIN");
+    }
+    Path outputDir = s.outputDir().toAbsolutePath().normalize();
+    if (!PATH.matcher(outputDir.toString()).matches()) {
+      problems.add(
+          "STAGECRED_OUTPUT_DIR='"
+              + printable(outputDir.toString())
+              + "' must be an absolute path of letters, digits, '.', '_', '-' and '/' (it is"
+              + " written into the config file's credential_process command)");
+    }
+    s.endpointPort().stream()
+        .filter(p -> p < 1 || p > 65535)
+        .forEach(
+            p -> problems.add("STAGECRED_ENDPOINT_PORT=" + p + " is not a TCP port (1-65535)"));
+    if (!problems.isEmpty()) {
+      throw new InvalidSettingsException(problems);
+    }
+    return new SidecarSettings(
+        stage,
+        s.roleArn(),
+        s.deploymentCredential(),
+        s.definitionFile(),
+        s.namespace(),
+        s.region(),
+        s.durationSeconds(),
+        s.chain(),
+        config.operatorIdentity().tokenFile(),
+        config.operatorIdentity().roleArn(),
+        outputDir,
+        s.endpointPort(),
+        s.endpointTokenFile().orElse(outputDir.resolve("endpoint-token")),
+        s.once(),
+        s.podName().filter(n -> !n.isBlank()).orElse("sidecar"));
+  }
+
+  /** Where the role comes from, for log lines. */
+  public String roleSource() {
+    if (roleArn.isPresent()) {
+      return "STAGECRED_ROLE_ARN";
+    }
+    return resourceName
+        .map(n -> "DeploymentCredential " + namespace.map(ns -> ns + "/").orElse("") + n)
+        .orElseGet(() -> "definition file " + definitionFile.orElseThrow());
+  }
+
+  private static String printable(String value) {
+    String v = value.length() > 80 ? value.substring(0, 80) + "..." : value;
+    return v.replaceAll("\\p{Cntrl}", "?");
+  }
+}

@@ -1,0 +1,143 @@
+package io.stagecred.sidecar;
+
+import io.stagecred.api.DeploymentCredential;
+import io.stagecred.api.DeploymentCredentialSpec;
+import io.stagecred.api.Reason;
+import io.stagecred.api.StageSpec;
+import io.stagecred.identity.IdentityPlan;
+import io.stagecred.identity.IssueRequest;
+import io.stagecred.renewal.RenewalPolicy;
+import io.stagecred.stage.Resolution;
+import io.stagecred.stage.ResolveResult;
+import io.stagecred.stage.SpecValidator;
+import io.stagecred.stage.StageResolver;
+import io.stagecred.stage.StageSettings;
+import io.stagecred.stage.ValidationContext;
+import io.stagecred.stage.Violation;
+import io.stagecred.sts.StsFailure;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * Reads the sidecar's settings and, when it uses one, a DeploymentCredential; returns the {@link
+ * StageTarget} for the requested stage (exact name, else most specific pattern, else defaultStage)
+ * or an InvalidSpec failure saying what to fix. Pure.
+ */
+public final class TargetResolver {
+
+  /** Who calls STS, in failure messages. */
+  static final String POD_IDENTITY = "the pod's web identity (AWS_WEB_IDENTITY_TOKEN_FILE)";
+
+  private TargetResolver() {}
+
+  /** Either a target or a failure. */
+  public record Result(StageTarget target, StsFailure failure) {}
+
+  /** The target of STAGECRED_ROLE_ARN: region, duration and chaining from the settings. */
+  public static StageTarget fromRole(SidecarSettings settings) {
+    String namespace = settings.namespace().orElse("sidecar");
+    return new StageTarget(
+        new IssueRequest(
+            settings.stage(),
+            settings.roleArn().orElseThrow(),
+            settings.region().orElseThrow(),
+            settings.durationSeconds(),
+            null,
+            null),
+        identity(Optional.empty(), settings),
+        Optional.empty(),
+        namespace,
+        settings.podName(),
+        "STAGECRED_ROLE_ARN");
+  }
+
+  /**
+   * The target for {@code settings.stage()} in {@code resource}, whose spec is validated first like
+   * the operator does, so a broken definition is named field by field.
+   */
+  public static Result fromResource(
+      DeploymentCredential resource, String namespace, String described, SidecarSettings settings) {
+    String name = resource.getMetadata() == null ? null : resource.getMetadata().getName();
+    DeploymentCredentialSpec spec = resource.getSpec();
+    if (spec == null) {
+      return invalid(described + " has no spec: add spec.region and spec.stages");
+    }
+    List<Violation> violations =
+        SpecValidator.validate(
+            spec, new ValidationContext(name == null ? "definition" : name, settings.chain()));
+    if (!violations.isEmpty()) {
+      return invalid(
+          described
+              + " is invalid: "
+              + violations.stream()
+                  .limit(5)
+                  .map(Violation::toString)
+                  .collect(Collectors.joining("; ")));
+    }
+    ResolveResult resolved = StageResolver.resolve(spec, settings.stage());
+    if (!resolved.isResolved()) {
+      return invalid(described + ": " + resolved.error().orElseThrow());
+    }
+    Resolution resolution = resolved.orElseThrow();
+    StageSpec entry = resolution.stage();
+    Optional<Duration> renewBefore =
+        Optional.ofNullable(spec.getRenewBefore()).map(RenewalPolicy::parseDuration);
+    IssueRequest request =
+        new IssueRequest(
+            settings.stage(),
+            entry.getRoleArn(),
+            StageSettings.region(spec, entry),
+            StageSettings.durationSeconds(spec, entry),
+            entry.getExternalId(),
+            entry.getSessionTags());
+    String origin =
+        described
+            + ", entry '"
+            + entry.getName()
+            + "' ("
+            + resolution.match().name().toLowerCase(Locale.ROOT)
+            + ")";
+    IdentityPlan identity =
+        identity(
+            Optional.ofNullable(
+                spec.getIdentity() == null ? null : spec.getIdentity().getSourceRoleArn()),
+            settings);
+    return new Result(
+        new StageTarget(
+            request,
+            identity,
+            renewBefore,
+            namespace,
+            name == null ? settings.podName() : name,
+            origin),
+        null);
+  }
+
+  /** {@link #fromResource} for a loaded definition, or the failure that loading it met. */
+  public static Result fromResourceOrFailure(Definitions.Loaded loaded, SidecarSettings settings) {
+    if (loaded.failure() != null) {
+      return new Result(null, loaded.failure());
+    }
+    return fromResource(loaded.resource(), loaded.namespace(), loaded.described(), settings);
+  }
+
+  /**
+   * The pod's own token, chained through the definition's sourceRoleArn when it declares one, else
+   * through AWS_ROLE_ARN when STAGECRED_CHAIN is true. The definition's serviceAccountName and
+   * audience do not apply: the pod's token is whatever its projected volume holds.
+   */
+  private static IdentityPlan identity(Optional<String> declaredSource, SidecarSettings settings) {
+    Optional<String> source =
+        declaredSource.isPresent()
+            ? declaredSource
+            : (settings.chain() ? settings.sourceRoleArn() : Optional.empty());
+    return new IdentityPlan(true, null, null, source, POD_IDENTITY);
+  }
+
+  private static Result invalid(String message) {
+    return new Result(null, new StsFailure(Reason.InvalidSpec, false, "InvalidSpec", message));
+  }
+}

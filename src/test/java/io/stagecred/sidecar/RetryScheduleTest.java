@@ -1,0 +1,52 @@
+package io.stagecred.sidecar;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.stagecred.config.StagecredConfig;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class RetryScheduleTest {
+
+  private static final Instant NOW = Instant.parse("2026-11-21T10:00:00Z");
+  // Defaults: retry 5s doubling to 5m, terminal 15m.
+  private static final StagecredConfig.Renewal TIMING = SidecarEnv.config(Map.of()).renewal();
+
+  private static Duration delay(int failures, boolean transientFailure, Duration validFor) {
+    Optional<Instant> validUntil = Optional.ofNullable(validFor).map(NOW::plus);
+    return Duration.between(
+        NOW, RetrySchedule.next(NOW, failures, transientFailure, validUntil, TIMING, "pod/dev"));
+  }
+
+  @Test
+  void transientFailuresBackOffExponentiallyWithJitter() {
+    assertThat(delay(1, true, Duration.ofHours(1)))
+        .isBetween(Duration.ofMillis(2500), Duration.ofSeconds(5));
+    assertThat(delay(3, true, Duration.ofHours(1)))
+        .isBetween(Duration.ofSeconds(10), Duration.ofSeconds(20));
+    assertThat(delay(20, true, Duration.ofHours(1)))
+        .isBetween(Duration.ofSeconds(150), Duration.ofMinutes(5));
+  }
+
+  @Test
+  void aTerminalFailureWaitsLongButNotPastHalfTheRemainingValidity() {
+    assertThat(delay(1, false, Duration.ofHours(1)))
+        .isBetween(Duration.ofMinutes(7).plusSeconds(30), Duration.ofMinutes(15));
+    assertThat(delay(1, false, Duration.ofMinutes(10))).isLessThanOrEqualTo(Duration.ofMinutes(5));
+  }
+
+  @Test
+  void closeToExpiryTheDelayShrinksButNotBelowHalfTheFirstRetry() {
+    assertThat(delay(8, true, Duration.ofSeconds(2))).isEqualTo(Duration.ofMillis(2500));
+  }
+
+  @Test
+  void withoutValidCredentialsEveryFailureBacksOffLikeATransientOne() {
+    assertThat(delay(1, false, null)).isBetween(Duration.ofMillis(2500), Duration.ofSeconds(5));
+    assertThat(delay(2, false, Duration.ofSeconds(-1)))
+        .isBetween(Duration.ofSeconds(5), Duration.ofSeconds(10));
+  }
+}

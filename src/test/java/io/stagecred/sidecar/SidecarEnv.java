@@ -1,0 +1,92 @@
+package io.stagecred.sidecar;
+
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.quarkus.runtime.configuration.DurationConverter;
+import io.smallrye.config.EnvConfigSource;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import io.stagecred.config.StagecredConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Builds the application's configuration the way the packaged sidecar does: the environment
+ * variables given (as an env source, so STAGECRED_STAGE maps to stagecred.stage) over the real
+ * application.properties.
+ */
+final class SidecarEnv {
+
+  private static final Path CRD = Path.of("crds/deploymentcredentials.stagecred.io-v1.yml");
+
+  private SidecarEnv() {}
+
+  static StagecredConfig config(Map<String, String> env) {
+    try {
+      SmallRyeConfig config =
+          new SmallRyeConfigBuilder()
+              .addDefaultInterceptors()
+              // Quarkus's own notation for durations ("5s", "15m"), as in the application.
+              .withConverter(Duration.class, 200, new DurationConverter())
+              .withMapping(StagecredConfig.class)
+              .withSources(
+                  new EnvConfigSource(env, 300),
+                  new PropertiesConfigSource(
+                      SidecarEnv.class.getClassLoader().getResource("application.properties"), 250))
+              .build();
+      return config.getConfigMapping(StagecredConfig.class);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static SidecarSettings settings(Map<String, String> env) {
+    return SidecarSettings.from(config(env));
+  }
+
+  /** A started mock API server in CRUD mode (stores what is written, serves gets and watches). */
+  static KubernetesMockServer crudServer() {
+    KubernetesMockServer server =
+        new KubernetesMockServer(
+            new Context(),
+            new MockWebServer(),
+            new HashMap<>(),
+            new KubernetesCrudDispatcher(),
+            false);
+    server.init();
+    return server;
+  }
+
+  /** A client of {@code server} without client-side retries: the sidecar's schedule retries. */
+  static KubernetesClient noRetryClient(KubernetesMockServer server) {
+    return new KubernetesClientBuilder()
+        .withConfig(
+            new ConfigBuilder(server.createClient().getConfiguration())
+                .withRequestRetryBackoffLimit(0)
+                .build())
+        .build();
+  }
+
+  /** A client of {@code server} that knows the DeploymentCredential CRD, as a cluster would. */
+  static KubernetesClient withCrd(KubernetesMockServer server) {
+    KubernetesClient client = server.createClient();
+    try (InputStream crd = Files.newInputStream(CRD)) {
+      client.load(crd).create();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return client;
+  }
+}

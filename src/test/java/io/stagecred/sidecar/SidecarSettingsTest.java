@@ -1,0 +1,197 @@
+package io.stagecred.sidecar;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class SidecarSettingsTest {
+
+  private static final String ROLE = "arn:aws:iam::123456789012:role/deploy-pr";
+
+  private static Map<String, String> env(String... pairs) {
+    Map<String, String> env = new HashMap<>();
+    for (int i = 0; i < pairs.length; i += 2) {
+      env.put(pairs[i], pairs[i + 1]);
+    }
+    return env;
+  }
+
+  @Test
+  void theContractsVariablesMapOntoTheSettings() {
+    SidecarSettings s =
+        SidecarEnv.settings(
+            env(
+                "STAGECRED_STAGE", "pr-42",
+                "STAGECRED_ROLE_ARN", ROLE,
+                "AWS_REGION", "eu-west-1",
+                "AWS_WEB_IDENTITY_TOKEN_FILE", "/var/run/secrets/eks/token",
+                "AWS_ROLE_ARN", "arn:aws:iam::123456789012:role/ci-runner",
+                "STAGECRED_OUTPUT_DIR", "/tmp/creds",
+                "STAGECRED_ENDPOINT_PORT", "9911",
+                "STAGECRED_ONCE", "true",
+                "HOSTNAME", "orders-deploy-abcde"));
+    assertThat(s.stage()).isEqualTo("pr-42");
+    assertThat(s.roleArn()).contains(ROLE);
+    assertThat(s.region()).contains("eu-west-1");
+    assertThat(s.tokenFile()).contains(Path.of("/var/run/secrets/eks/token"));
+    assertThat(s.sourceRoleArn()).contains("arn:aws:iam::123456789012:role/ci-runner");
+    assertThat(s.outputDir()).isEqualTo(Path.of("/tmp/creds"));
+    assertThat(s.endpointPort()).hasValue(9911);
+    assertThat(s.endpointTokenFile()).isEqualTo(Path.of("/tmp/creds/endpoint-token"));
+    assertThat(s.once()).isTrue();
+    assertThat(s.chain()).isFalse();
+    assertThat(s.durationSeconds()).isEqualTo(3600);
+    assertThat(s.podName()).isEqualTo("orders-deploy-abcde");
+    assertThat(s.roleSource()).isEqualTo("STAGECRED_ROLE_ARN");
+  }
+
+  @Test
+  void defaultsFollowTheContract() {
+    SidecarSettings s =
+        SidecarEnv.settings(
+            env("STAGECRED_STAGE", "dev", "STAGECRED_DEPLOYMENT_CREDENTIAL", "orders"));
+    assertThat(s.outputDir()).isEqualTo(Path.of("/var/run/stagecred"));
+    assertThat(s.endpointTokenFile()).isEqualTo(Path.of("/var/run/stagecred/endpoint-token"));
+    assertThat(s.endpointPort()).isEmpty();
+    assertThat(s.once()).isFalse();
+    assertThat(s.podName()).isEqualTo("sidecar");
+    assertThat(s.roleSource()).isEqualTo("DeploymentCredential orders");
+  }
+
+  @Test
+  void awsDefaultRegionIsTheFallbackAndStagecredRegionWins() {
+    assertThat(
+            SidecarEnv.settings(
+                    env(
+                        "STAGECRED_STAGE", "dev",
+                        "STAGECRED_ROLE_ARN", ROLE,
+                        "AWS_DEFAULT_REGION", "ap-south-1"))
+                .region())
+        .contains("ap-south-1");
+    assertThat(
+            SidecarEnv.settings(
+                    env(
+                        "STAGECRED_STAGE", "dev",
+                        "STAGECRED_ROLE_ARN", ROLE,
+                        "AWS_REGION", "us-east-1",
+                        "STAGECRED_REGION", "eu-central-1"))
+                .region())
+        .contains("eu-central-1");
+  }
+
+  static Stream<Arguments> broken() {
+    return Stream.of(
+        arguments(
+            "no stage",
+            env("STAGECRED_ROLE_ARN", ROLE, "AWS_REGION", "us-east-1"),
+            "STAGECRED_STAGE is not set"),
+        arguments(
+            "a pattern as stage",
+            env("STAGECRED_STAGE", "pr-*", "STAGECRED_ROLE_ARN", ROLE, "AWS_REGION", "us-east-1"),
+            "STAGECRED_STAGE='pr-*' is not a concrete stage name"),
+        arguments(
+            "no role source",
+            env("STAGECRED_STAGE", "dev"),
+            "set exactly one of STAGECRED_ROLE_ARN, STAGECRED_DEPLOYMENT_CREDENTIAL"),
+        arguments(
+            "two role sources",
+            env(
+                "STAGECRED_STAGE",
+                "dev",
+                "STAGECRED_ROLE_ARN",
+                ROLE,
+                "AWS_REGION",
+                "us-east-1",
+                "STAGECRED_DEPLOYMENT_CREDENTIAL",
+                "orders"),
+            "more than one role source is set"),
+        arguments(
+            "a user ARN as role",
+            env(
+                "STAGECRED_STAGE",
+                "dev",
+                "STAGECRED_ROLE_ARN",
+                "arn:aws:iam::123456789012:user/x",
+                "AWS_REGION",
+                "us-east-1"),
+            "is not an IAM role ARN"),
+        arguments(
+            "a role without region",
+            env("STAGECRED_STAGE", "dev", "STAGECRED_ROLE_ARN", ROLE),
+            "no region for STAGECRED_ROLE_ARN: set AWS_REGION"),
+        arguments(
+            "a misspelt region",
+            env("STAGECRED_STAGE", "dev", "STAGECRED_ROLE_ARN", ROLE, "AWS_REGION", "useast1"),
+            "'useast1' is not an AWS region name"),
+        arguments(
+            "a duration STS refuses",
+            env(
+                "STAGECRED_STAGE",
+                "dev",
+                "STAGECRED_ROLE_ARN",
+                ROLE,
+                "AWS_REGION",
+                "us-east-1",
+                "STAGECRED_DURATION_SECONDS",
+                "60"),
+            "STAGECRED_DURATION_SECONDS=60 is outside STS's range"),
+        arguments(
+            "chaining without a source role",
+            env(
+                "STAGECRED_STAGE",
+                "dev",
+                "STAGECRED_ROLE_ARN",
+                ROLE,
+                "AWS_REGION",
+                "us-east-1",
+                "STAGECRED_CHAIN",
+                "true"),
+            "STAGECRED_CHAIN=true needs the source role in AWS_ROLE_ARN"),
+        arguments(
+            "an output folder with a space",
+            env(
+                "STAGECRED_STAGE",
+                "dev",
+                "STAGECRED_DEPLOYMENT_CREDENTIAL",
+                "orders",
+                "STAGECRED_OUTPUT_DIR",
+                "/tmp/my creds"),
+            "STAGECRED_OUTPUT_DIR='/tmp/my creds' must be an absolute path"),
+        arguments(
+            "a port out of range",
+            env(
+                "STAGECRED_STAGE",
+                "dev",
+                "STAGECRED_DEPLOYMENT_CREDENTIAL",
+                "orders",
+                "STAGECRED_ENDPOINT_PORT",
+                "70000"),
+            "STAGECRED_ENDPOINT_PORT=70000 is not a TCP port"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("broken")
+  void aBrokenConfigurationNamesTheVariableAndTheFix(
+      String scenario, Map<String, String> env, String expected) {
+    assertThatThrownBy(() -> SidecarEnv.settings(env))
+        .isInstanceOf(SidecarSettings.InvalidSettingsException.class)
+        .hasMessageContaining(expected);
+  }
+
+  @Test
+  void everyProblemIsListedAtOnce() {
+    assertThatThrownBy(() -> SidecarEnv.settings(env("STAGECRED_ENDPOINT_PORT", "0")))
+        .hasMessageContaining("STAGECRED_STAGE is not set")
+        .hasMessageContaining("no role source is set")
+        .hasMessageContaining("STAGECRED_ENDPOINT_PORT=0");
+  }
+}
