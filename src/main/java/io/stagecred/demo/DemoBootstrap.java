@@ -31,6 +31,7 @@ public final class DemoBootstrap {
 
   static final String OPERATOR_SUBJECT =
       "system:serviceaccount:stagecred-system:stagecred-operator";
+  static final String SIDECAR_SUBJECT = "system:serviceaccount:ci:orders-deployer";
   private static final String CRD = "crds/deploymentcredentials.stagecred.io-v1.yml";
 
   private DemoBootstrap() {}
@@ -81,6 +82,7 @@ public final class DemoBootstrap {
     String externalSts = env.get("AWS_ENDPOINT_URL_STS");
     Map<String, String> props = new java.util.HashMap<>();
     TokenMinter minter;
+    String sidecarStsUrl = null;
     if (externalSts == null || externalSts.isBlank()) {
       JwtIssuer issuer = new JwtIssuer();
       StsEmulator sts =
@@ -96,6 +98,7 @@ public final class DemoBootstrap {
           token,
           issuer.mint(OPERATOR_SUBJECT, "sts.amazonaws.com", now, now.plus(1, ChronoUnit.DAYS)));
       props.put("stagecred.sts.endpoint", sts.endpoint().toString());
+      sidecarStsUrl = sts.endpoint().toString();
       props.put("stagecred.operator-identity.token-file", token.toString());
       System.out.println(
           "stagecred demo: STS emulator at "
@@ -122,6 +125,17 @@ public final class DemoBootstrap {
     props.put("stagecred.operator-identity.allowed-role-arns", "*");
     if (options.outputDir() != null) {
       props.put("stagecred.demo.output-dir", options.outputDir().toAbsolutePath().toString());
+      if (sidecarStsUrl != null) {
+        Instant now = clock.instant();
+        Path sidecarEnv =
+            writeSidecarEnv(
+                options.outputDir().toAbsolutePath(),
+                sidecarStsUrl,
+                kubernetes.url(),
+                minter.mint(
+                    SIDECAR_SUBJECT, "sts.amazonaws.com", now, now.plus(1, ChronoUnit.DAYS)));
+        System.out.println("stagecred demo: variables for trying the sidecar in " + sidecarEnv);
+      }
     }
     System.out.println(
         "stagecred demo: embedded Kubernetes API at "
@@ -129,6 +143,33 @@ public final class DemoBootstrap {
             + ", applied "
             + options.resources());
     return props;
+  }
+
+  /**
+   * Writes {@code sidecar.env} (and the token it names) into the output folder: what a deploy pod
+   * in namespace ci running as orders-deployer would have, pointed at this demo's STS and API.
+   */
+  static Path writeSidecarEnv(Path outputDir, String stsUrl, String apiUrl, String token)
+      throws IOException {
+    Files.createDirectories(outputDir);
+    Path tokenFile = outputDir.resolve("sidecar-token");
+    Files.writeString(tokenFile, token);
+    Path env = outputDir.resolve("sidecar.env");
+    Files.writeString(
+        env,
+        String.join(
+            "\n",
+            "# The pod environment of a deploy job in namespace ci (service account"
+                + " orders-deployer),",
+            "# pointed at the running demo. Source it, then start the sidecar (README,"
+                + " \"Sidecar\").",
+            "AWS_ENDPOINT_URL_STS=" + stsUrl,
+            "AWS_WEB_IDENTITY_TOKEN_FILE=" + tokenFile,
+            "AWS_REGION=us-east-1",
+            "QUARKUS_KUBERNETES_CLIENT_API_SERVER_URL=" + apiUrl,
+            "STAGECRED_NAMESPACE=ci",
+            ""));
+    return env;
   }
 
   private static String readToken(Path file) {
