@@ -3,6 +3,12 @@
 #   docker run ghcr.io/stagecred/stagecred:0.1.0            -> operator (CMD default)
 #   docker run ghcr.io/stagecred/stagecred:0.1.0 sidecar    -> sidecar
 #   docker run ghcr.io/stagecred/stagecred:0.1.0 demo       -> demo (no cluster, no AWS account)
+# The entrypoint (/deployments/stagecred, from src/main/docker/stagecred-entrypoint.sh) picks JVM
+# options for the mode: a small fixed footprint for the sidecar, -XX:MaxRAMPercentage=75 otherwise.
+# JAVA_OPTS, when set, replaces them verbatim:
+#   docker run -e JAVA_OPTS="-Xmx96m" ghcr.io/stagecred/stagecred:0.1.0 sidecar
+# Ports: 8080 is the operator's and the demo's HTTP (health, metrics); 8099 the sidecar's health
+# endpoints (its credentials endpoint listens on 127.0.0.1 only and is not published).
 
 # ---- build ---------------------------------------------------------------------------------------
 FROM eclipse-temurin:17-jdk AS build
@@ -23,6 +29,9 @@ RUN ./mvnw -B -q package -DskipTests
 FROM eclipse-temurin:17-jre
 WORKDIR /deployments
 
+# The entrypoint: owned by root (COPY's default), executable and not writable by the runtime user.
+COPY --chmod=0755 src/main/docker/stagecred-entrypoint.sh /deployments/stagecred
+
 # Fast-jar layout, least often changed first: third-party libraries, then the application.
 # Files stay owned by root and are only readable by the runtime user.
 COPY --from=build /build/target/quarkus-app/lib/ /deployments/lib/
@@ -32,7 +41,7 @@ COPY --from=build /build/target/quarkus-app/quarkus-run.jar /deployments/quarkus
 
 # Numeric non-root user, so Kubernetes can verify runAsNonRoot without a passwd entry.
 USER 185
-EXPOSE 8080
+EXPOSE 8080 8099
 
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/deployments/quarkus-run.jar"]
+ENTRYPOINT ["/deployments/stagecred"]
 CMD ["operator"]
