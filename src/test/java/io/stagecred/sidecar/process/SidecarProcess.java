@@ -17,8 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalInt;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -35,8 +35,7 @@ public final class SidecarProcess implements AutoCloseable {
   /** Where child logs (and the ITs' scratch folders) go. */
   public static final Path WORK = Path.of("target", "sidecar-it").toAbsolutePath();
 
-  // Every log written by any child this JVM launched, for the final secret scan.
-  private static final Queue<Path> LOGS = new ConcurrentLinkedQueue<>();
+  private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
 
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -77,16 +76,16 @@ public final class SidecarProcess implements AutoCloseable {
    * test picks one; the small window before the child binds it is acceptable on a test box.
    */
   public static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    while (true) {
+      try (ServerSocket socket = new ServerSocket(0)) {
+        // Tests run side by side: never hand the same port to two children of this JVM.
+        if (HANDED_OUT.add(socket.getLocalPort())) {
+          return socket.getLocalPort();
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
     }
-  }
-
-  /** Every child log written so far by this JVM. */
-  public static List<Path> logs() {
-    return List.copyOf(LOGS);
   }
 
   /** A sidecar launch named {@code name} (used for its log file name). */
@@ -99,10 +98,16 @@ public final class SidecarProcess implements AutoCloseable {
    * {@code <WORK>/<name>.log}.
    */
   public static Process startJava(String name, List<String> args, Map<String, String> env) {
+    return startJava(WORK, name, args, env);
+  }
+
+  /** {@link #startJava(String, List, Map)} with the log in {@code logDir}. */
+  public static Process startJava(
+      Path logDir, String name, List<String> args, Map<String, String> env) {
     List<String> command = new ArrayList<>();
     command.add(java().toString());
     command.addAll(args);
-    Path log = logFile(name);
+    Path log = logFile(logDir, name);
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
     pb.redirectOutput(log.toFile());
     // A clean slate: AWS_* or QUARKUS_* of the machine running the build must not leak in.
@@ -146,15 +151,13 @@ public final class SidecarProcess implements AutoCloseable {
         "PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"), "HOME", home.toString());
   }
 
-  private static Path logFile(String name) {
+  private static Path logFile(Path dir, String name) {
     try {
-      Files.createDirectories(WORK);
+      Files.createDirectories(dir);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    Path log = WORK.resolve(name + ".log");
-    LOGS.add(log);
-    return log;
+    return dir.resolve(name + ".log");
   }
 
   /** Collects a sidecar's environment and JVM flags. */
@@ -163,6 +166,7 @@ public final class SidecarProcess implements AutoCloseable {
     private final Map<String, String> env = new LinkedHashMap<>();
     private List<String> flags = IMAGE_FLAGS;
     private boolean endpoint;
+    private Path logDir = WORK;
 
     private Builder(String name) {
       this.name = Objects.requireNonNull(name, "name");
@@ -193,6 +197,12 @@ public final class SidecarProcess implements AutoCloseable {
       return this;
     }
 
+    /** Writes the log into {@code dir} instead of {@link #WORK}. */
+    public Builder logDir(Path dir) {
+      this.logDir = dir.toAbsolutePath();
+      return this;
+    }
+
     /** Also serve the loopback endpoint, on a free port. */
     public Builder endpoint() {
       this.endpoint = true;
@@ -210,8 +220,8 @@ public final class SidecarProcess implements AutoCloseable {
       }
       List<String> args = new ArrayList<>(flags);
       args.addAll(List.of("-jar", jar().toString(), "sidecar"));
-      Process process = startJava(name, args, env);
-      return new SidecarProcess(name, process, WORK.resolve(name + ".log"), health, endpointPort);
+      Process process = startJava(logDir, name, args, env);
+      return new SidecarProcess(name, process, logDir.resolve(name + ".log"), health, endpointPort);
     }
   }
 

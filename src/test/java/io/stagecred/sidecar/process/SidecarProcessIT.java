@@ -1,7 +1,6 @@
 package io.stagecred.sidecar.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -28,6 +27,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -89,8 +90,7 @@ class SidecarProcessIT {
   void filesAppearAreReplacedBeforeExpiryAndAreAlwaysParseable() {
     Scenario s = scenario("files", ROLE);
     s.start(s.sidecar("files", ROLE));
-    await("the first files")
-        .atMost(STARTUP)
+    s.await("the first files")
         .pollInterval(Duration.ofMillis(20))
         .until(() -> OutputFiles.allPresent(s.out));
 
@@ -104,6 +104,7 @@ class SidecarProcessIT {
     Instant end = Instant.now().plus(LIFETIME.multipliedBy(3));
     int reads = 0;
     while (Instant.now().isBefore(end)) {
+      assertRunning(s.sidecar());
       // Taken before the read: the files were read at this instant or later.
       Instant readStart = Instant.now();
       OutputFiles.Read read = OutputFiles.readChecked(s.out, STAGE, "read " + reads);
@@ -145,10 +146,9 @@ class SidecarProcessIT {
     String token = s.endpointToken();
 
     HttpResult before =
-        await("the endpoint listens")
-            .atMost(STARTUP)
+        s.await("the endpoint listens")
             .until(() -> sidecar.credentials(token), HttpResult::answered);
-    await("the sidecar met STS's failures").atMost(STARTUP).until(() -> s.failedCalls() >= 2);
+    s.await("the sidecar met STS's failures").until(() -> s.failedCalls() >= 2);
     HttpResult held = sidecar.credentials(token);
     for (HttpResult r : List.of(before, held)) {
       assertThat(r.status()).as("status before any credentials").isEqualTo(503);
@@ -157,14 +157,14 @@ class SidecarProcessIT {
     }
 
     s.sts.reset();
-    await("the first credentials on the endpoint")
-        .atMost(STARTUP)
+    s.await("the first credentials on the endpoint")
         .until(() -> sidecar.credentials(token).status() == 200);
 
     Set<String> keyIds = new LinkedHashSet<>();
     Instant end = Instant.now().plus(LIFETIME.multipliedBy(3));
     int requests = 0;
     while (Instant.now().isBefore(end)) {
+      assertRunning(sidecar);
       Instant sent = Instant.now();
       HttpResult r = sidecar.credentials(token);
       assertThat(r.status()).as("request %d: status", requests).isEqualTo(200);
@@ -194,9 +194,8 @@ class SidecarProcessIT {
     SidecarProcess sidecar = s.start(s.sidecar("readiness", ROLE).endpoint());
     String token = s.endpointToken();
 
-    HttpResult first =
-        await("readiness answers").atMost(STARTUP).until(sidecar::readiness, HttpResult::answered);
-    await("the sidecar met STS's failures").atMost(STARTUP).until(() -> s.failedCalls() >= 2);
+    HttpResult first = s.await("readiness answers").until(sidecar::readiness, HttpResult::answered);
+    s.await("the sidecar met STS's failures").until(() -> s.failedCalls() >= 2);
     for (HttpResult r : List.of(first, sidecar.readiness())) {
       assertThat(r.status()).as("readiness before the first credentials").isEqualTo(503);
       assertThat(json(r.body()).path("status").asText()).isEqualTo("DOWN");
@@ -204,15 +203,14 @@ class SidecarProcessIT {
 
     s.sts.reset();
     HttpResult up =
-        await("readiness UP after the first credentials")
-            .atMost(STARTUP)
+        s.await("readiness UP after the first credentials")
             .until(sidecar::readiness, r -> r.status() == 200);
     assertThat(json(up.body()).path("status").asText()).isEqualTo("UP");
 
     // STS fails every call from now on: the credentials run out and are not replaced.
     s.sts.failNext(ROLE, 1000, "ServiceUnavailable", 503, "Service is unavailable");
     HttpResult down =
-        await("readiness DOWN once the credentials expired")
+        s.await("readiness DOWN once the credentials expired")
             .atMost(LIFETIME.multipliedBy(5))
             .until(sidecar::readiness, r -> r.status() == 503);
     assertThat(json(down.body()).path("status").asText()).isEqualTo("DOWN");
@@ -226,9 +224,7 @@ class SidecarProcessIT {
         .isTrue();
 
     s.sts.reset();
-    await("readiness UP again once STS answers")
-        .atMost(STARTUP)
-        .until(() -> sidecar.readiness().status() == 200);
+    s.await("readiness UP again once STS answers").until(() -> sidecar.readiness().status() == 200);
     assertThat(sidecar.credentials(token).status()).as("endpoint after recovery").isEqualTo(200);
   }
 
@@ -310,7 +306,7 @@ class SidecarProcessIT {
   void sigtermStopsTheSidecarCleanly() {
     Scenario s = scenario("sigterm", ROLE);
     SidecarProcess sidecar = s.start(s.sidecar("sigterm", ROLE).endpoint());
-    await("readiness UP").atMost(STARTUP).until(() -> sidecar.readiness().status() == 200);
+    s.await("readiness UP").until(() -> sidecar.readiness().status() == 200);
 
     sidecar.process().destroy(); // SIGTERM on Linux
     assertThat(sidecar.waitForExit(Duration.ofSeconds(30))).as("exited after SIGTERM").isTrue();
@@ -336,7 +332,7 @@ class SidecarProcessIT {
                 .without("STAGECRED_DURATION_SECONDS")
                 .without("AWS_REGION")
                 .env("STAGECRED_DEFINITION_FILE", definition.toString()));
-    await("the files").atMost(STARTUP).until(() -> OutputFiles.allPresent(s.out));
+    s.await("the files").until(() -> OutputFiles.allPresent(s.out));
 
     OutputFiles.readChecked(s.out, STAGE, "definition file");
     assertThat(s.sts.calls())
@@ -357,7 +353,7 @@ class SidecarProcessIT {
   void aDeployProcessKeepsWorkingAcrossSeveralCredentialLifetimes() {
     Scenario s = scenario("deploy", ROLE);
     SidecarProcess sidecar = s.start(s.sidecar("deploy-sidecar", ROLE).endpoint());
-    await("readiness UP").atMost(STARTUP).until(() -> sidecar.readiness().status() == 200);
+    s.await("readiness UP").until(() -> sidecar.readiness().status() == 200);
 
     Map<String, String> env = new HashMap<>(SidecarProcess.baseEnv());
     env.put(
@@ -477,8 +473,19 @@ class SidecarProcessIT {
     /** The endpoint token the sidecar generated, once it exists. */
     String endpointToken() {
       Path file = out.resolve("endpoint-token");
-      await("the endpoint token file").atMost(STARTUP).until(() -> Files.isRegularFile(file));
+      await("the endpoint token file").until(() -> Files.isRegularFile(file));
       return OutputFiles.read(file).strip();
+    }
+
+    /** Awaitility, bounded, failing at once when this scenario's last sidecar has stopped. */
+    ConditionFactory await(String alias) {
+      ConditionFactory bounded = Awaitility.await(alias).atMost(STARTUP);
+      SidecarProcess p = last;
+      return p == null
+          ? bounded
+          : bounded.failFast(
+              p.name() + " stopped unexpectedly (see " + p.log() + ")",
+              () -> !p.process().isAlive());
     }
 
     long failedCalls() {
@@ -490,6 +497,10 @@ class SidecarProcessIT {
     Scenario s = new Scenario(name, roles);
     scenarios.add(s);
     return s;
+  }
+
+  private static void assertRunning(SidecarProcess p) {
+    assertThat(p.process().isAlive()).as("%s is running (see %s)", p.name(), p.log()).isTrue();
   }
 
   /**
