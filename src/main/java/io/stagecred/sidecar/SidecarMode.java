@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
 import io.stagecred.config.StagecredConfig;
+import io.stagecred.renewal.RenewalPolicy;
 import io.stagecred.sts.StsGateway;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -153,31 +154,39 @@ public class SidecarMode {
   }
 
   private int once(Refresher refresher) {
-    Instant deadline = clock.instant().plus(config.sidecar().onceTimeout());
+    Duration timeout = config.sidecar().onceTimeout();
+    Instant deadline = clock.instant().plus(timeout);
     while (true) {
       Refresher.Attempt attempt = refresher.attempt();
       if (attempt.succeeded()) {
         LOG.info("credentials written; exiting (STAGECRED_ONCE)");
         return 0;
       }
-      if (!attempt.problem().transientFailure() || attempt.next().isAfter(deadline)) {
+      if (!attempt.problem().transientFailure() || !clock.instant().isBefore(deadline)) {
         LOG.errorf(
             "giving up (STAGECRED_ONCE): %s%s",
             attempt.problem().message(),
             attempt.problem().transientFailure()
-                ? " (still failing after STAGECRED_ONCE_TIMEOUT="
-                    + config.sidecar().onceTimeout()
-                    + ")"
+                ? " (still failing after STAGECRED_ONCE_TIMEOUT=" + readable(timeout) + ")"
                 : "");
         return EXIT_FAILED;
       }
+      // A backoff that lands past the deadline is cut short to a last attempt at the deadline.
+      // Giving up as soon as the next attempt would be late stopped as early as ~35 s into the
+      // default 60 s, failing init containers that a later attempt could have saved.
+      Instant next = attempt.next().isAfter(deadline) ? deadline : attempt.next();
       try {
-        Thread.sleep(Math.max(0, Duration.between(clock.instant(), attempt.next()).toMillis()));
+        Thread.sleep(Math.max(0, Duration.between(clock.instant(), next).toMillis()));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return EXIT_FAILED;
       }
     }
+  }
+
+  /** "3s", "1m30s" as users write it, not Duration's "PT3S"; milliseconds when not whole. */
+  private static String readable(Duration d) {
+    return d.toMillis() % 1000 == 0 ? RenewalPolicy.formatDuration(d) : d.toMillis() + "ms";
   }
 
   private Supplier<TargetResolver.Result> targets(SidecarSettings settings) {

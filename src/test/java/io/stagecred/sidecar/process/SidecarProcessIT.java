@@ -1,0 +1,569 @@
+package io.stagecred.sidecar.process;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.stagecred.emulator.Call;
+import io.stagecred.emulator.JwtIssuer;
+import io.stagecred.emulator.StsEmulator;
+import io.stagecred.it.DeployPod;
+import io.stagecred.sidecar.process.SidecarProcess.HttpResult;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+/**
+ * Runs the packaged jar in sidecar mode as a child process, the way the image does, against an STS
+ * emulator inside this JVM (one per test, so tests can run side by side); reads what the sidecar
+ * writes to its output folder, serves on its endpoint and readiness, prints and exits with. Issued
+ * credentials live {@link #LIFETIME}, so every test sees several renewals within seconds.
+ */
+// Failsafe sets the property after package; a surefire run selecting "Sidecar*" with -Dtest
+// (which overrides surefire's includes) skips these instead of running them before the jar exists.
+@EnabledIfSystemProperty(
+    named = "stagecred.sidecar.jar",
+    matches = ".+",
+    disabledReason = "run by maven-failsafe-plugin after package (./mvnw verify)")
+class SidecarProcessIT {
+
+  static final String SUBJECT = "system:serviceaccount:ci:orders-deployer";
+  static final String AUDIENCE = "sts.amazonaws.com";
+  static final String STAGE = "pr-42";
+  static final String ROLE = "arn:aws:iam::111111111111:role/deploy-pr";
+  static final String PREVIEW = "arn:aws:iam::111111111111:role/deploy-preview";
+
+  /** 900 s requested (the STS minimum), divided by 150: each set of credentials lives 6 s. */
+  static final int DURATION_SECONDS = 900;
+
+  static final long DIVISOR = 150;
+  static final Duration LIFETIME = Duration.ofSeconds(DURATION_SECONDS / DIVISOR);
+
+  /** Generous bound for a child JVM to start and issue its first credentials on a busy box. */
+  static final Duration STARTUP = Duration.ofSeconds(60);
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final List<Scenario> scenarios = new ArrayList<>();
+  private final List<AutoCloseable> children = new ArrayList<>();
+
+  @BeforeAll
+  static void cleanWorkFolder() throws IOException {
+    // Logs and material from an earlier run would mix into this run's leak scan.
+    deleteRecursively(SidecarProcess.WORK);
+  }
+
+  @AfterEach
+  void stopEverything() throws Exception {
+    for (int i = children.size() - 1; i >= 0; i--) {
+      children.get(i).close();
+    }
+    for (Scenario s : scenarios) {
+      // Saved for SidecarLogLeakIT, which scans every child's output once all tests are done.
+      SecretLeaks.save(s.name, s.sts.secretMaterial());
+      s.sts.close();
+    }
+  }
+
+  @Test
+  void filesAppearAreReplacedBeforeExpiryAndAreAlwaysParseable() {
+    Scenario s = scenario("files", ROLE);
+    s.start(s.sidecar("files", ROLE));
+    s.await("the first files")
+        .pollInterval(Duration.ofMillis(20))
+        .until(() -> OutputFiles.allPresent(s.out));
+
+    // A reader like a deploy tool that re-reads the files: every read must parse, and what it
+    // reads must still be valid then. The credentials file has no expiry of its own, so its key
+    // is matched with the Expiration that credential-process.json showed for the same key (the
+    // sidecar writes the JSON before the credentials file, so every key shows up there first).
+    Map<String, Instant> expirationByKey = new HashMap<>();
+    List<String> iniKeys = new ArrayList<>();
+    List<Instant> iniReadAt = new ArrayList<>();
+    Instant end = Instant.now().plus(LIFETIME.multipliedBy(3));
+    int reads = 0;
+    while (Instant.now().isBefore(end)) {
+      assertRunning(s.sidecar());
+      // Taken before the read: the files were read at this instant or later.
+      Instant readStart = Instant.now();
+      OutputFiles.Read read = OutputFiles.readChecked(s.out, STAGE, "read " + reads);
+      assertThat(read.expiration().isAfter(readStart))
+          .as("read %d: credential-process.json is not yet expired when read", reads)
+          .isTrue();
+      expirationByKey.put(read.jsonKeyId(), read.expiration());
+      iniKeys.add(read.iniKeyId());
+      iniReadAt.add(readStart);
+      reads++;
+      pause(Duration.ofMillis(20));
+    }
+
+    int changes = 0;
+    for (int i = 0; i < iniKeys.size(); i++) {
+      Instant expiration = expirationByKey.get(iniKeys.get(i));
+      assertThat(expiration)
+          .as("read %d: the credentials file's key was seen in the JSON", i)
+          .isNotNull();
+      assertThat(expiration.isAfter(iniReadAt.get(i)))
+          .as("read %d: the credentials file's credentials are not yet expired when read", i)
+          .isTrue();
+      if (i > 0 && !iniKeys.get(i).equals(iniKeys.get(i - 1))) {
+        changes++;
+      }
+    }
+    assertThat(changes)
+        .as("times the credentials file's access key changed")
+        .isGreaterThanOrEqualTo(3);
+    assertThat(s.sidecar().process().isAlive()).as("the sidecar is still running").isTrue();
+  }
+
+  @Test
+  void theEndpointServesFreshCredentialsAcrossRenewalsAndRefusesWrongTokens() {
+    Scenario s = scenario("endpoint", ROLE);
+    // STS is unavailable at first, so the endpoint is up before any credentials exist.
+    s.sts.failNext(ROLE, 1000, "ServiceUnavailable", 503, "Service is unavailable");
+    SidecarProcess sidecar = s.start(s.sidecar("endpoint", ROLE).endpoint());
+    String token = s.endpointToken();
+
+    HttpResult before =
+        s.await("the endpoint listens")
+            .until(() -> sidecar.credentials(token), HttpResult::answered);
+    s.await("the sidecar met STS's failures").until(() -> s.failedCalls() >= 2);
+    HttpResult held = sidecar.credentials(token);
+    for (HttpResult r : List.of(before, held)) {
+      assertThat(r.status()).as("status before any credentials").isEqualTo(503);
+      // The 503 body holds no secret, so it may appear in a failure message.
+      assertThat(json(r.body()).path("code").asText()).isEqualTo("CredentialsUnavailable");
+    }
+
+    s.sts.reset();
+    s.await("the first credentials on the endpoint")
+        .until(() -> sidecar.credentials(token).status() == 200);
+
+    Set<String> keyIds = new LinkedHashSet<>();
+    Instant end = Instant.now().plus(LIFETIME.multipliedBy(3));
+    int requests = 0;
+    while (Instant.now().isBefore(end)) {
+      assertRunning(sidecar);
+      Instant sent = Instant.now();
+      HttpResult r = sidecar.credentials(token);
+      assertThat(r.status()).as("request %d: status", requests).isEqualTo(200);
+      JsonNode body = json(r.body());
+      for (String field : List.of("AccessKeyId", "SecretAccessKey", "Token", "Expiration")) {
+        assertThat(body.path(field).asText("").isEmpty())
+            .as("request %d: the body's %s is empty", requests, field)
+            .isFalse();
+      }
+      assertThat(Instant.parse(body.get("Expiration").asText()).isAfter(sent))
+          .as("request %d: the served credentials expire in the future", requests)
+          .isTrue();
+      keyIds.add(body.get("AccessKeyId").asText());
+      requests++;
+      pause(Duration.ofMillis(100));
+    }
+    assertThat(keyIds).as("distinct access key ids served").hasSizeGreaterThanOrEqualTo(3);
+
+    assertThat(sidecar.credentials("not-the-" + "token").status()).as("wrong token").isEqualTo(401);
+    assertThat(sidecar.credentials(null).status()).as("no Authorization header").isEqualTo(401);
+  }
+
+  @Test
+  void readinessIsUpOnlyWhileValidCredentialsAreHeld() {
+    Scenario s = scenario("readiness", ROLE);
+    s.sts.failNext(ROLE, 1000, "ServiceUnavailable", 503, "Service is unavailable");
+    SidecarProcess sidecar = s.start(s.sidecar("readiness", ROLE).endpoint());
+    String token = s.endpointToken();
+
+    HttpResult first = s.await("readiness answers").until(sidecar::readiness, HttpResult::answered);
+    s.await("the sidecar met STS's failures").until(() -> s.failedCalls() >= 2);
+    for (HttpResult r : List.of(first, sidecar.readiness())) {
+      assertThat(r.status()).as("readiness before the first credentials").isEqualTo(503);
+      assertThat(json(r.body()).path("status").asText()).isEqualTo("DOWN");
+    }
+
+    s.sts.reset();
+    HttpResult up =
+        s.await("readiness UP after the first credentials")
+            .until(sidecar::readiness, r -> r.status() == 200);
+    assertThat(json(up.body()).path("status").asText()).isEqualTo("UP");
+
+    // STS fails every call from now on: the credentials run out and are not replaced.
+    s.sts.failNext(ROLE, 1000, "ServiceUnavailable", 503, "Service is unavailable");
+    HttpResult down =
+        s.await("readiness DOWN once the credentials expired")
+            .atMost(LIFETIME.multipliedBy(5))
+            .until(sidecar::readiness, r -> r.status() == 503);
+    assertThat(json(down.body()).path("status").asText()).isEqualTo("DOWN");
+    assertThat(sidecar.credentials(token).status())
+        .as("endpoint with expired credentials")
+        .isEqualTo(503);
+    // The expired files stay as they were: whole, parseable, and not deleted.
+    OutputFiles.Read kept = OutputFiles.readChecked(s.out, STAGE, "after expiry");
+    assertThat(kept.expiration().isBefore(Instant.now()))
+        .as("the kept files' credentials have expired")
+        .isTrue();
+
+    s.sts.reset();
+    s.await("readiness UP again once STS answers").until(() -> sidecar.readiness().status() == 200);
+    assertThat(sidecar.credentials(token).status()).as("endpoint after recovery").isEqualTo(200);
+  }
+
+  @Test
+  void onceModeExitsWithACodePerOutcome() {
+    String ok = "arn:aws:iam::111111111111:role/deploy-once-ok";
+    String denied = "arn:aws:iam::111111111111:role/deploy-once-denied";
+    String flaky = "arn:aws:iam::111111111111:role/deploy-once-flaky";
+    Scenario s = scenario("once", ok, denied, flaky);
+    s.sts.failNext(
+        denied, 1, "AccessDenied", 403, "Not authorized to perform sts:AssumeRoleWithWebIdentity");
+    s.sts.failNext(flaky, 1000, "ServiceUnavailable", 503, "Service is unavailable");
+
+    // Four independent init containers, started together to keep the test short.
+    Path okOut = s.dir.resolve("out-ok");
+    SidecarProcess written =
+        s.start(
+            s.sidecar("once-ok", ok)
+                .env("STAGECRED_ONCE", "true")
+                .env("STAGECRED_OUTPUT_DIR", okOut.toString()));
+    SidecarProcess refused =
+        s.start(
+            s.sidecar("once-denied", denied)
+                .env("STAGECRED_ONCE", "true")
+                .env("STAGECRED_OUTPUT_DIR", s.dir.resolve("out-denied").toString()));
+    SidecarProcess timedOut =
+        s.start(
+            s.sidecar("once-flaky", flaky)
+                .env("STAGECRED_ONCE", "true")
+                .env("STAGECRED_ONCE_TIMEOUT", "3s")
+                .env("STAGECRED_OUTPUT_DIR", s.dir.resolve("out-flaky").toString()));
+    SidecarProcess misconfigured =
+        s.start(
+            s.sidecar("once-nostage", ok)
+                .without("STAGECRED_STAGE")
+                .env("STAGECRED_ONCE", "true")
+                .env("STAGECRED_OUTPUT_DIR", s.dir.resolve("out-nostage").toString()));
+
+    for (SidecarProcess p : List.of(written, refused, timedOut, misconfigured)) {
+      assertThat(p.waitForExit(STARTUP)).as("%s exited", p.name()).isTrue();
+    }
+
+    assertThat(written.process().exitValue()).as("exit code after writing").isZero();
+    OutputFiles.readChecked(okOut, STAGE, "ONCE output");
+    assertThat(okOut.resolve("endpoint-token"))
+        .as("no endpoint was asked for, so no token file")
+        .doesNotExist();
+
+    assertThat(refused.process().exitValue()).as("exit code after AccessDenied").isEqualTo(1);
+    assertLogged(
+        refused,
+        l -> l.contains("AccessDenied") && l.contains(denied),
+        "AccessDenied and the role");
+
+    assertThat(timedOut.process().exitValue())
+        .as("exit code after STAGECRED_ONCE_TIMEOUT")
+        .isEqualTo(1);
+    assertLogged(timedOut, "giving up (STAGECRED_ONCE)");
+    assertLogged(timedOut, "still failing after STAGECRED_ONCE_TIMEOUT=3s");
+    // Not a speed threshold but the contract's lower bound: the sidecar logs "serving" before it
+    // starts the timeout and may log "giving up" only once the timeout has passed, so however
+    // slow the machine, the two log times are at least the timeout apart (less 1 ms of rounding).
+    assertThat(
+            Duration.between(logTime(timedOut, "serving stage"), logTime(timedOut, "giving up"))
+                .plusMillis(1))
+        .as("time between the start of ONCE mode and giving up")
+        .isGreaterThanOrEqualTo(Duration.ofSeconds(3));
+    assertThat(s.sts.calls().stream().filter(c -> flaky.equals(c.roleArn())).count())
+        .as("calls the ONCE sidecar made before its timeout")
+        .isGreaterThan(2);
+
+    assertThat(misconfigured.process().exitValue())
+        .as("exit code for a missing STAGECRED_STAGE")
+        .isEqualTo(2);
+    assertLogged(misconfigured, "STAGECRED_STAGE is not set");
+  }
+
+  @Test
+  void sigtermStopsTheSidecarCleanly() {
+    Scenario s = scenario("sigterm", ROLE);
+    SidecarProcess sidecar = s.start(s.sidecar("sigterm", ROLE).endpoint());
+    s.await("readiness UP").until(() -> sidecar.readiness().status() == 200);
+
+    sidecar.process().destroy(); // SIGTERM on Linux
+    assertThat(sidecar.waitForExit(Duration.ofSeconds(30))).as("exited after SIGTERM").isTrue();
+    assertLogged(sidecar, "stagecred sidecar stopped");
+    assertThat(
+            sidecar
+                .logText()
+                .lines()
+                .filter(l -> l.contains("Exception") || l.startsWith("\tat "))
+                .count())
+        .as("stack trace lines in %s", sidecar.log())
+        .isZero();
+  }
+
+  @Test
+  void aPatternStageResolvesFromADefinitionFile() {
+    Scenario s = scenario("definition", PREVIEW);
+    Path definition = Path.of("deploy/examples/deploymentcredential.yaml").toAbsolutePath();
+    SidecarProcess sidecar =
+        s.start(
+            s.sidecar("definition", PREVIEW)
+                .without("STAGECRED_ROLE_ARN")
+                .without("STAGECRED_DURATION_SECONDS")
+                .without("AWS_REGION")
+                .env("STAGECRED_DEFINITION_FILE", definition.toString()));
+    s.await("the files").until(() -> OutputFiles.allPresent(s.out));
+
+    OutputFiles.readChecked(s.out, STAGE, "definition file");
+    assertThat(s.sts.calls())
+        .as("STS calls")
+        .anyMatch(
+            c ->
+                c.action().equals("AssumeRoleWithWebIdentity")
+                    && PREVIEW.equals(c.roleArn())
+                    && c.ok());
+    assertThat(
+            DeployPod.callerFromCredentialsFile(
+                s.out.resolve("credentials"), STAGE, s.sts.endpoint()))
+        .startsWith("arn:aws:sts::111111111111:assumed-role/deploy-preview/");
+    assertLogged(sidecar, "entry 'pr-*'");
+  }
+
+  @Test
+  void aDeployProcessKeepsWorkingAcrossSeveralCredentialLifetimes() {
+    Scenario s = scenario("deploy", ROLE);
+    SidecarProcess sidecar = s.start(s.sidecar("deploy-sidecar", ROLE).endpoint());
+    s.await("readiness UP").until(() -> sidecar.readiness().status() == 200);
+
+    Map<String, String> env = new HashMap<>(SidecarProcess.baseEnv());
+    env.put(
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+        "http://127.0.0.1:" + sidecar.endpointPort() + "/credentials");
+    env.put("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", s.out.resolve("endpoint-token").toString());
+    env.put("AWS_CONFIG_FILE", s.out.resolve("config").toString());
+    long seconds = LIFETIME.multipliedBy(4).toSeconds();
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                // The SDK logs through JBoss Logging on this classpath, which wants its manager.
+                "-Djava.util.logging.manager=org.jboss.logmanager.LogManager"));
+    args.addAll(
+        List.of(
+            "-cp",
+            System.getProperty("java.class.path"),
+            DeployProcess.class.getName(),
+            Long.toString(seconds),
+            s.sts.endpoint().toString(),
+            STAGE + "-process"));
+    Process deploy = SidecarProcess.startJava("deploy-process", args, env);
+    children.add(() -> SidecarProcess.stop(deploy, Duration.ofSeconds(5)));
+
+    assertThat(waitFor(deploy, STARTUP.plusSeconds(seconds)))
+        .as("the deploy process finished")
+        .isTrue();
+    String out = OutputFiles.read(SidecarProcess.WORK.resolve("deploy-process.log"));
+    assertThat(deploy.exitValue()).as("deploy process exit code").isZero();
+    // FAIL lines carry an exception class, an error code and an access key id: safe to show.
+    assertThat(out.lines().filter(l -> l.contains(" FAIL "))).as("failed calls").isEmpty();
+
+    List<Call> calls = s.sts.calls();
+    for (String route : List.of("endpoint", "process")) {
+      List<String> keys =
+          out.lines().filter(l -> l.startsWith(route + " OK ")).map(l -> l.split(" ")[2]).toList();
+      assertThat(new LinkedHashSet<>(keys))
+          .as("distinct access key ids used via %s", route)
+          .hasSizeGreaterThanOrEqualTo(3);
+      for (String key : new LinkedHashSet<>(keys)) {
+        assertThat(calls)
+            .as("the emulator verified a GetCallerIdentity signed with %s via %s", key, route)
+            .anyMatch(
+                c ->
+                    c.action().equals("GetCallerIdentity")
+                        && key.equals(c.accessKeyIdUsed())
+                        && c.ok());
+      }
+    }
+    assertThat(
+            calls.stream()
+                .filter(c -> c.action().equals("GetCallerIdentity") && !c.ok())
+                .map(Call::outcome))
+        .as("GetCallerIdentity calls the emulator refused")
+        .isEmpty();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  /** One test's emulator, identity, folders and sidecars. */
+  private final class Scenario {
+    final String name;
+    final Path dir;
+    final Path out;
+    final Path tokenFile;
+    final StsEmulator sts;
+    private SidecarProcess last;
+
+    Scenario(String name, String... roles) {
+      this.name = name;
+      this.dir = SidecarProcess.WORK.resolve(name);
+      this.out = dir.resolve("out");
+      this.tokenFile = dir.resolve("token");
+      JwtIssuer issuer = new JwtIssuer();
+      this.sts = StsEmulator.builder().trust(issuer).build().start();
+      for (String role : roles) {
+        sts.allowWebIdentity(role, SUBJECT, AUDIENCE).lifetimeDivisor(role, DIVISOR);
+      }
+      try {
+        deleteRecursively(dir);
+        Files.createDirectories(dir);
+        Instant now = Instant.now();
+        Files.writeString(tokenFile, issuer.mint(SUBJECT, AUDIENCE, now, now.plusSeconds(3600)));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    /** The contract's variables for {@code role}, with quick retries. */
+    SidecarProcess.Builder sidecar(String logName, String role) {
+      return SidecarProcess.sidecar(logName)
+          .env("STAGECRED_STAGE", STAGE)
+          .env("STAGECRED_ROLE_ARN", role)
+          .env("AWS_REGION", "us-east-1")
+          .env("STAGECRED_DURATION_SECONDS", Integer.toString(DURATION_SECONDS))
+          .env("AWS_WEB_IDENTITY_TOKEN_FILE", tokenFile.toString())
+          .env("AWS_ENDPOINT_URL_STS", sts.endpoint().toString())
+          .env("STAGECRED_OUTPUT_DIR", out.toString())
+          // Quick retries, and a low cap so that recovery after a long outage is quick too.
+          .env("STAGECRED_RENEWAL_RETRY_INITIAL", "1s")
+          .env("STAGECRED_RENEWAL_RETRY_MAX", "2s");
+    }
+
+    SidecarProcess start(SidecarProcess.Builder builder) {
+      SidecarProcess p = builder.start();
+      children.add(p);
+      last = p;
+      return p;
+    }
+
+    SidecarProcess sidecar() {
+      return last;
+    }
+
+    /** The endpoint token the sidecar generated, once it exists. */
+    String endpointToken() {
+      Path file = out.resolve("endpoint-token");
+      await("the endpoint token file").until(() -> Files.isRegularFile(file));
+      return OutputFiles.read(file).strip();
+    }
+
+    /** Awaitility, bounded, failing at once when this scenario's last sidecar has stopped. */
+    ConditionFactory await(String alias) {
+      ConditionFactory bounded = Awaitility.await(alias).atMost(STARTUP);
+      SidecarProcess p = last;
+      return p == null
+          ? bounded
+          : bounded.failFast(
+              p.name() + " stopped unexpectedly (see " + p.log() + ")",
+              () -> !p.process().isAlive());
+    }
+
+    long failedCalls() {
+      return sts.calls().stream().filter(c -> !c.ok()).count();
+    }
+  }
+
+  private Scenario scenario(String name, String... roles) {
+    Scenario s = new Scenario(name, roles);
+    scenarios.add(s);
+    return s;
+  }
+
+  private static void assertRunning(SidecarProcess p) {
+    assertThat(p.process().isAlive()).as("%s is running (see %s)", p.name(), p.log()).isTrue();
+  }
+
+  /**
+   * Asserts a line of {@code p}'s log matches. A failure names the log file instead of quoting the
+   * log, so that a report never carries what a faulty sidecar might have printed.
+   */
+  private static void assertLogged(SidecarProcess p, Predicate<String> line, String what) {
+    assertThat(p.logText().lines().anyMatch(line))
+        .as("%s logged a line with %s (see %s)", p.name(), what, p.log())
+        .isTrue();
+  }
+
+  private static void assertLogged(SidecarProcess p, String text) {
+    assertLogged(p, l -> l.contains(text), "'" + text + "'");
+  }
+
+  /** When the first line containing {@code text} was logged ("HH:mm:ss.SSS" at its start). */
+  private static LocalDateTime logTime(SidecarProcess p, String text) {
+    String line =
+        p.logText()
+            .lines()
+            .filter(l -> l.contains(text))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError(p.name() + " logged no line with: " + text));
+    // A run crossing midnight would come out a day short; the date itself does not matter.
+    return LocalDate.now().atTime(LocalTime.parse(line.substring(0, 12)));
+  }
+
+  private static JsonNode json(String body) {
+    try {
+      return JSON.readTree(body);
+    } catch (IOException e) {
+      throw new AssertionError("not a JSON body (" + body.length() + " chars)");
+    }
+  }
+
+  private static boolean waitFor(Process p, Duration timeout) {
+    try {
+      return p.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** The pace of an observation loop; never a substitute for waiting on a condition. */
+  private static void pause(Duration d) {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted");
+    }
+  }
+
+  static void deleteRecursively(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+}
