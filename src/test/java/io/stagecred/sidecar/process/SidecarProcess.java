@@ -107,6 +107,15 @@ public final class SidecarProcess implements AutoCloseable {
     List<String> command = new ArrayList<>();
     command.add(java().toString());
     command.addAll(args);
+    return start(logDir, name, command, env);
+  }
+
+  /**
+   * Starts {@code command} with exactly {@code env} (nothing inherited), output to {@code
+   * <logDir>/<name>.log}.
+   */
+  public static Process start(
+      Path logDir, String name, List<String> command, Map<String, String> env) {
     Path log = logFile(logDir, name);
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
     pb.redirectOutput(log.toFile());

@@ -1,6 +1,7 @@
 package io.stagecred.sidecar.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -26,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionFactory;
@@ -411,6 +413,68 @@ class SidecarProcessIT {
                 .map(Call::outcome))
         .as("GetCallerIdentity calls the emulator refused")
         .isEmpty();
+  }
+
+  @Test
+  void nodeDeployProcessesOnTheSdkDefaultChainsKeepWorkingThroughTheEndpoint() {
+    Path js = Path.of("src", "test", "js").toAbsolutePath();
+    assumeTrue(onPath("node"), "node is not on PATH");
+    assumeTrue(
+        Files.isDirectory(js.resolve("node_modules")),
+        "src/test/js/node_modules is absent: run `npm ci --prefix src/test/js`");
+    Scenario s = scenario("node", ROLE);
+    SidecarProcess sidecar = s.start(s.sidecar("node-sidecar", ROLE).endpoint());
+    s.await("readiness UP").until(() -> sidecar.readiness().status() == 200);
+
+    // Only the endpoint variables: SDK JS v2 (Serverless v3) and v3 find it through their default
+    // chains, as a deploy without profile or key variables does.
+    Map<String, String> env = new HashMap<>(SidecarProcess.baseEnv());
+    env.put(
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+        "http://127.0.0.1:" + sidecar.endpointPort() + "/credentials");
+    env.put("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", s.out.resolve("endpoint-token").toString());
+    long seconds = LIFETIME.multipliedBy(4).toSeconds();
+    Process node =
+        SidecarProcess.start(
+            SidecarProcess.WORK,
+            "node-deploy-process",
+            List.of(
+                "node",
+                js.resolve("endpoint-check.js").toString(),
+                s.sts.endpoint().toString(),
+                Long.toString(seconds)),
+            env);
+    children.add(() -> SidecarProcess.stop(node, Duration.ofSeconds(5)));
+
+    assertThat(waitFor(node, STARTUP.plusSeconds(seconds))).as("node finished").isTrue();
+    String out = OutputFiles.read(SidecarProcess.WORK.resolve("node-deploy-process.log"));
+    assertThat(out.lines().filter(l -> l.contains(" FAIL "))).as("failed calls").isEmpty();
+    assertThat(node.exitValue()).as("node exit code").isZero();
+    List<Call> calls = s.sts.calls();
+    for (String sdk : List.of("v2", "v3")) {
+      Set<String> keys =
+          out.lines()
+              .filter(l -> l.startsWith(sdk + " OK "))
+              .map(l -> l.split(" ")[2])
+              .collect(Collectors.toCollection(LinkedHashSet::new));
+      assertThat(keys)
+          .as("distinct access key ids SDK JS %s used", sdk)
+          .hasSizeGreaterThanOrEqualTo(3);
+      for (String key : keys) {
+        assertThat(calls)
+            .as("the emulator verified a GetCallerIdentity signed with %s (SDK JS %s)", key, sdk)
+            .anyMatch(
+                c ->
+                    c.action().equals("GetCallerIdentity")
+                        && key.equals(c.accessKeyIdUsed())
+                        && c.ok());
+      }
+    }
+  }
+
+  private static boolean onPath(String command) {
+    return Stream.of(System.getenv().getOrDefault("PATH", "").split(":"))
+        .anyMatch(dir -> Files.isExecutable(Path.of(dir, command)));
   }
 
   // ---------------------------------------------------------------------------------------------
