@@ -170,16 +170,22 @@ public final class Refresher {
             validUntil,
             timing,
             jitterKey(settings.stage()));
+    // Failure messages end with a sentence of their own; keep one full stop between sentences.
+    String message = problem.message().replaceAll("\\.+$", "");
     if (validUntil.isPresent()) {
       LOG.warnf(
           "stage %s: renewal failed (%s, %d in a row): %s. The current credentials stay valid"
               + " until %s; next attempt at %s",
-          settings.stage(), problem.code(), failures, problem.message(), validUntil.get(), next);
+          settings.stage(), problem.code(), failures, message, validUntil.get(), next);
+    } else if (settings.once()) {
+      LOG.errorf(
+          "stage %s: no credentials (%s, %d in a row): %s",
+          settings.stage(), problem.code(), failures, message);
     } else {
       LOG.errorf(
           "stage %s: no valid credentials (%s, %d in a row): %s. The endpoint answers 503 and"
               + " readiness is DOWN; next attempt at %s",
-          settings.stage(), problem.code(), failures, problem.message(), next);
+          settings.stage(), problem.code(), failures, message, next);
     }
     return new Attempt(problem, next);
   }

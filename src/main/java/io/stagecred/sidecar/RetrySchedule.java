@@ -12,6 +12,13 @@ import java.util.Optional;
  */
 final class RetrySchedule {
 
+  /**
+   * Longest wait while no valid credentials are held: the deploy is blocked, so recovery after a
+   * long STS outage must not wait for the full retryMax; one call per pod every half minute is
+   * still nothing for STS.
+   */
+  static final Duration WITHOUT_CREDENTIALS_MAX = Duration.ofSeconds(30);
+
   private RetrySchedule() {}
 
   /**
@@ -29,12 +36,16 @@ final class RetrySchedule {
       StagecredConfig.Renewal timing,
       String jitterKey) {
     Optional<Instant> valid = validUntil.filter(now::isBefore);
+    Duration max =
+        valid.isEmpty() && timing.retryMax().compareTo(WITHOUT_CREDENTIALS_MAX) > 0
+            ? WITHOUT_CREDENTIALS_MAX
+            : timing.retryMax();
     Duration delay =
         RenewalPolicy.retryDelay(
             consecutiveFailures,
             valid.isPresent() && !transientFailure,
             timing.retryInitial(),
-            timing.retryMax(),
+            max,
             timing.terminalRetry(),
             jitterKey,
             consecutiveFailures);

@@ -49,4 +49,11 @@ class RetryScheduleTest {
     assertThat(delay(2, false, Duration.ofSeconds(-1)))
         .isBetween(Duration.ofSeconds(5), Duration.ofSeconds(10));
   }
+
+  @Test
+  void withoutValidCredentialsTheWaitIsCappedSoRecoveryIsQuick() {
+    // 20 failures would mean the 5-minute transient cap; the blocked deploy waits 30 s at most.
+    assertThat(delay(20, true, null)).isBetween(Duration.ofSeconds(15), Duration.ofSeconds(30));
+    assertThat(delay(20, true, Duration.ofHours(1))).isGreaterThan(Duration.ofSeconds(30));
+  }
 }
