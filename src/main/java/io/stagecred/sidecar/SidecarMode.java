@@ -6,6 +6,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.stagecred.config.StagecredConfig;
 import io.stagecred.renewal.RenewalPolicy;
 import io.stagecred.sts.StsGateway;
+import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
@@ -42,7 +43,7 @@ public class SidecarMode {
   private final StagecredConfig config;
   private final StsGateway sts;
   private final Instance<KubernetesClient> clients;
-  private final Instance<io.vertx.core.Vertx> vertx;
+  private final Instance<Vertx> vertx;
   private final Clock clock;
   private final CredentialState state = new CredentialState();
   private ScheduledExecutorService scheduler;
@@ -52,7 +53,7 @@ public class SidecarMode {
       StagecredConfig config,
       StsGateway sts,
       Instance<KubernetesClient> clients,
-      Instance<io.vertx.core.Vertx> vertx,
+      Instance<Vertx> vertx,
       Clock clock) {
     this.config = config;
     this.sts = sts;
