@@ -9,11 +9,11 @@ import java.time.temporal.ChronoUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** A clock tests move by hand; starts at the current whole second so SigV4 dates stay in range. */
-final class MutableClock extends Clock {
+public final class MutableClock extends Clock {
   private final AtomicReference<Instant> now =
       new AtomicReference<>(Instant.now().truncatedTo(ChronoUnit.SECONDS));
 
-  void advance(Duration d) {
+  public void advance(Duration d) {
     now.updateAndGet(t -> t.plus(d));
   }
 

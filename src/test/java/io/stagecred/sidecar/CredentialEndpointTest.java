@@ -3,6 +3,7 @@ package io.stagecred.sidecar;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.stagecred.emulator.MutableClock;
 import io.stagecred.sidecar.CredentialEndpoint.Served;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -18,11 +19,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Collections;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -46,37 +44,9 @@ class CredentialEndpointTest {
   static Vertx vertx;
   static HttpClient http;
 
-  final TestClock clock = new TestClock(Instant.parse("2026-11-21T19:00:00Z"));
+  final MutableClock clock = new MutableClock();
   final AtomicReference<Optional<Served>> current = new AtomicReference<>(Optional.empty());
   CredentialEndpoint endpoint;
-
-  /** A clock the test sets by hand. */
-  static final class TestClock extends Clock {
-    private final AtomicReference<Instant> now;
-
-    TestClock(Instant start) {
-      now = new AtomicReference<>(start);
-    }
-
-    void advance(Duration d) {
-      now.updateAndGet(t -> t.plus(d));
-    }
-
-    @Override
-    public Instant instant() {
-      return now.get();
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      throw new UnsupportedOperationException();
-    }
-  }
 
   @BeforeAll
   static void startVertx() {
