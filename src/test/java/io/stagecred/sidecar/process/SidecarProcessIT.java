@@ -357,11 +357,7 @@ class SidecarProcessIT {
     SidecarProcess sidecar = s.start(s.sidecar("deploy-sidecar", ROLE).endpoint());
     s.await("readiness UP").until(() -> sidecar.readiness().status() == 200);
 
-    Map<String, String> env = new HashMap<>(SidecarProcess.baseEnv());
-    env.put(
-        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-        "http://127.0.0.1:" + sidecar.endpointPort() + "/credentials");
-    env.put("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", s.out.resolve("endpoint-token").toString());
+    Map<String, String> env = endpointEnv(s, sidecar);
     env.put("AWS_CONFIG_FILE", s.out.resolve("config").toString());
     long seconds = LIFETIME.multipliedBy(4).toSeconds();
     List<String> args =
@@ -391,22 +387,7 @@ class SidecarProcessIT {
     assertThat(out.lines().filter(l -> l.contains(" FAIL "))).as("failed calls").isEmpty();
 
     List<Call> calls = s.sts.calls();
-    for (String route : List.of("endpoint", "process")) {
-      List<String> keys =
-          out.lines().filter(l -> l.startsWith(route + " OK ")).map(l -> l.split(" ")[2]).toList();
-      assertThat(new LinkedHashSet<>(keys))
-          .as("distinct access key ids used via %s", route)
-          .hasSizeGreaterThanOrEqualTo(3);
-      for (String key : new LinkedHashSet<>(keys)) {
-        assertThat(calls)
-            .as("the emulator verified a GetCallerIdentity signed with %s via %s", key, route)
-            .anyMatch(
-                c ->
-                    c.action().equals("GetCallerIdentity")
-                        && key.equals(c.accessKeyIdUsed())
-                        && c.ok());
-      }
-    }
+    assertEveryRouteRenewedAndVerified(out, List.of("endpoint", "process"), calls);
     assertThat(
             calls.stream()
                 .filter(c -> c.action().equals("GetCallerIdentity") && !c.ok())
@@ -428,11 +409,7 @@ class SidecarProcessIT {
 
     // Only the endpoint variables: SDK JS v2 (Serverless v3) and v3 find it through their default
     // chains, as a deploy without profile or key variables does.
-    Map<String, String> env = new HashMap<>(SidecarProcess.baseEnv());
-    env.put(
-        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-        "http://127.0.0.1:" + sidecar.endpointPort() + "/credentials");
-    env.put("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", s.out.resolve("endpoint-token").toString());
+    Map<String, String> env = endpointEnv(s, sidecar);
     long seconds = LIFETIME.multipliedBy(4).toSeconds();
     Process node =
         SidecarProcess.start(
@@ -450,19 +427,37 @@ class SidecarProcessIT {
     String out = OutputFiles.read(SidecarProcess.WORK.resolve("node-deploy-process.log"));
     assertThat(out.lines().filter(l -> l.contains(" FAIL "))).as("failed calls").isEmpty();
     assertThat(node.exitValue()).as("node exit code").isZero();
-    List<Call> calls = s.sts.calls();
-    for (String sdk : List.of("v2", "v3")) {
+    assertEveryRouteRenewedAndVerified(out, List.of("v2", "v3"), s.sts.calls());
+  }
+
+  /** The endpoint variables of a deploy container, and nothing else of AWS. */
+  private static Map<String, String> endpointEnv(Scenario s, SidecarProcess sidecar) {
+    Map<String, String> env = new HashMap<>(SidecarProcess.baseEnv());
+    env.put(
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+        "http://127.0.0.1:" + sidecar.endpointPort() + "/credentials");
+    env.put("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", s.out.resolve("endpoint-token").toString());
+    return env;
+  }
+
+  /**
+   * Each route's "<route> OK <access key id> ..." lines name at least 3 distinct keys, and the
+   * emulator verified a GetCallerIdentity signed with each of them.
+   */
+  private static void assertEveryRouteRenewedAndVerified(
+      String out, List<String> routes, List<Call> calls) {
+    for (String route : routes) {
       Set<String> keys =
           out.lines()
-              .filter(l -> l.startsWith(sdk + " OK "))
+              .filter(l -> l.startsWith(route + " OK "))
               .map(l -> l.split(" ")[2])
               .collect(Collectors.toCollection(LinkedHashSet::new));
       assertThat(keys)
-          .as("distinct access key ids SDK JS %s used", sdk)
+          .as("distinct access key ids used via %s", route)
           .hasSizeGreaterThanOrEqualTo(3);
       for (String key : keys) {
         assertThat(calls)
-            .as("the emulator verified a GetCallerIdentity signed with %s (SDK JS %s)", key, sdk)
+            .as("the emulator verified a GetCallerIdentity signed with %s via %s", key, route)
             .anyMatch(
                 c ->
                     c.action().equals("GetCallerIdentity")
