@@ -74,7 +74,7 @@ public class SidecarMode {
     OutputFolder output;
     try {
       settings = SidecarSettings.from(config);
-      targets = targets(settings);
+      targets = targets(settings, clients::get);
       output = new OutputFolder(settings.outputDir());
       int leftovers = output.prepare();
       if (leftovers > 0) {
@@ -190,7 +190,12 @@ public class SidecarMode {
     return d.toMillis() % 1000 == 0 ? RenewalPolicy.formatDuration(d) : d.toMillis() + "ms";
   }
 
-  private Supplier<TargetResolver.Result> targets(SidecarSettings settings) {
+  /**
+   * Where each refresh gets its target: fixed for STAGECRED_ROLE_ARN, else the definition read
+   * again (a file, or one {@code get} with the client {@code clients} gives, asked only then).
+   */
+  static Supplier<TargetResolver.Result> targets(
+      SidecarSettings settings, Supplier<KubernetesClient> clients) {
     if (settings.roleArn().isPresent()) {
       TargetResolver.Result fixed =
           new TargetResolver.Result(TargetResolver.fromRole(settings), null);

@@ -20,7 +20,6 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -92,26 +91,32 @@ class RefresherTest {
   private record Rig(Refresher refresher, CredentialState state) {}
 
   private Rig rig(Map<String, String> env) {
-    StagecredConfig config = SidecarEnv.config(env);
-    SidecarSettings settings = SidecarSettings.from(config);
-    Supplier<TargetResolver.Result> targets =
-        () -> new TargetResolver.Result(TargetResolver.fromRole(settings), null);
-    return rig(config, settings, targets);
+    return rig(env, null);
   }
 
-  private Rig rig(
-      StagecredConfig config, SidecarSettings settings, Supplier<TargetResolver.Result> targets) {
+  /** The sidecar's refresher for {@code env}, reading definitions through {@code client}. */
+  private Rig rig(Map<String, String> env, KubernetesClient client) {
+    StagecredConfig config = SidecarEnv.config(env);
+    SidecarSettings settings = SidecarSettings.from(config);
     CredentialState state = new CredentialState();
     Refresher refresher =
         new Refresher(
             settings,
-            targets,
+            SidecarMode.targets(settings, () -> client),
             new StsGateway(config),
             new OutputFolder(settings.outputDir()),
             state,
             config.renewal(),
             Clock.systemUTC());
     return new Rig(refresher, state);
+  }
+
+  /** The DeploymentCredential ci/orders of deploy/examples, read from the API server. */
+  private Map<String, String> liveDefinition(String stage) {
+    return env(
+        "STAGECRED_STAGE", stage,
+        "STAGECRED_DEPLOYMENT_CREDENTIAL", "orders",
+        "STAGECRED_NAMESPACE", "ci");
   }
 
   private Map<String, String> previewRole() {
@@ -298,17 +303,7 @@ class RefresherTest {
           .inNamespace("ci")
           .create();
       for (String stage : List.of("pr-42", "qa")) {
-        StagecredConfig config =
-            SidecarEnv.config(
-                env("STAGECRED_STAGE", stage, "STAGECRED_DEPLOYMENT_CREDENTIAL", "orders"));
-        SidecarSettings settings = SidecarSettings.from(config);
-        Rig rig =
-            rig(
-                config,
-                settings,
-                () ->
-                    TargetResolver.fromResourceOrFailure(
-                        Definitions.fromCluster(client, "ci", "orders"), settings));
+        Rig rig = rig(liveDefinition(stage), client);
         assertThat(rig.refresher().attempt().succeeded()).as(stage).isTrue();
         assertThat(Files.readString(out.resolve("credentials"))).contains("[" + stage + "]");
       }
@@ -337,17 +332,7 @@ class RefresherTest {
     server.expect().get().withPath(path).andReturn(503, "{}").always();
     // No client-side retries: the sidecar's own schedule retries.
     try (KubernetesClient client = SidecarEnv.noRetryClient(server)) {
-      StagecredConfig config =
-          SidecarEnv.config(
-              env("STAGECRED_STAGE", "pr-42", "STAGECRED_DEPLOYMENT_CREDENTIAL", "orders"));
-      SidecarSettings settings = SidecarSettings.from(config);
-      Rig rig =
-          rig(
-              config,
-              settings,
-              () ->
-                  TargetResolver.fromResourceOrFailure(
-                      Definitions.fromCluster(client, "ci", "orders"), settings));
+      Rig rig = rig(liveDefinition("pr-42"), client);
       assertThat(rig.refresher().attempt().succeeded()).isTrue();
       assertThat(rig.refresher().attempt().succeeded()).isTrue();
       assertThat(sts.calls()).extracting(Call::roleArn).containsExactly(PREVIEW, PREVIEW);
@@ -367,19 +352,7 @@ class RefresherTest {
         .andReturn(503, "{}")
         .always();
     try (KubernetesClient client = SidecarEnv.noRetryClient(server)) {
-      StagecredConfig config =
-          SidecarEnv.config(
-              env("STAGECRED_STAGE", "pr-42", "STAGECRED_DEPLOYMENT_CREDENTIAL", "orders"));
-      SidecarSettings settings = SidecarSettings.from(config);
-      Refresher.Attempt attempt =
-          rig(
-                  config,
-                  settings,
-                  () ->
-                      TargetResolver.fromResourceOrFailure(
-                          Definitions.fromCluster(client, "ci", "orders"), settings))
-              .refresher()
-              .attempt();
+      Refresher.Attempt attempt = rig(liveDefinition("pr-42"), client).refresher().attempt();
       assertThat(attempt.problem().transientFailure()).isTrue();
       assertThat(attempt.problem().message()).contains("the API server answered 503");
       assertThat(sts.calls()).isEmpty();
