@@ -35,11 +35,21 @@ public record IdentityPlan(
       return new IdentityPlan(
           false, sa, audience, declaredSource, "system:serviceaccount:" + namespace + ":" + sa);
     }
+    return ownToken(declaredSource, operatorChains, operatorRoleArn, "the operator's own identity");
+  }
+
+  /**
+   * A process's own token (the operator's, or a sidecar's pod's), chained through the declared
+   * source role when there is one, else through {@code ownRoleArn} when {@code chains}.
+   */
+  public static IdentityPlan ownToken(
+      Optional<String> declaredSource,
+      boolean chains,
+      Optional<String> ownRoleArn,
+      String subject) {
     Optional<String> source =
-        declaredSource.isPresent()
-            ? declaredSource
-            : (operatorChains ? operatorRoleArn : Optional.empty());
-    return new IdentityPlan(true, null, null, source, "the operator's own identity");
+        declaredSource.isPresent() ? declaredSource : (chains ? ownRoleArn : Optional.empty());
+    return new IdentityPlan(true, null, null, source, subject);
   }
 
   /** Whether stage roles are reached with a chained AssumeRole. */

@@ -130,11 +130,8 @@ public final class TargetResolver {
    * audience do not apply: the pod's token is whatever its projected volume holds.
    */
   private static IdentityPlan identity(Optional<String> declaredSource, SidecarSettings settings) {
-    Optional<String> source =
-        declaredSource.isPresent()
-            ? declaredSource
-            : (settings.chain() ? settings.sourceRoleArn() : Optional.empty());
-    return new IdentityPlan(true, null, null, source, POD_IDENTITY);
+    return IdentityPlan.ownToken(
+        declaredSource, settings.chain(), settings.sourceRoleArn(), POD_IDENTITY);
   }
 
   private static Result invalid(String message) {
