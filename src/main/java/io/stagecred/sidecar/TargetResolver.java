@@ -29,7 +29,7 @@ import java.util.stream.Collectors;
 public final class TargetResolver {
 
   /** Who calls STS, in failure messages. */
-  static final String POD_IDENTITY = "the pod's web identity (AWS_WEB_IDENTITY_TOKEN_FILE)";
+  static final String POD_IDENTITY = "the pod's own identity";
 
   private TargetResolver() {}
 
