@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalInt;
 
 /**
  * All of stagecred's runtime settings (prefix {@code stagecred}); domain code reads nothing else.
@@ -45,7 +44,11 @@ public interface StagecredConfig {
   @WithParentName
   Sidecar sidecar();
 
-  /** Sidecar settings (the "Sidecar contract" of the design). */
+  /**
+   * Sidecar settings (the "Sidecar contract" of the design). Numbers, switches and durations are
+   * read as text and checked by {@code SidecarSettings}, so a malformed value is reported like any
+   * other bad variable (named, with its fix, exit code 2) and never stops the operator's startup.
+   */
   interface Sidecar {
     /** STAGECRED_STAGE: the concrete stage to serve, e.g. {@code pr-42}. */
     Optional<String> stage();
@@ -70,35 +73,35 @@ public interface StagecredConfig {
 
     /** STAGECRED_DURATION_SECONDS: requested lifetime for STAGECRED_ROLE_ARN. */
     @WithDefault("3600")
-    int durationSeconds();
+    String durationSeconds();
 
     /**
      * STAGECRED_CHAIN: web identity into AWS_ROLE_ARN, then AssumeRole into the stage role. A
      * DeploymentCredential with identity.sourceRoleArn chains through that role regardless.
      */
     @WithDefault("false")
-    boolean chain();
+    String chain();
 
     /** STAGECRED_OUTPUT_DIR: where credentials, config and credential-process.json are kept. */
     @WithDefault("/var/run/stagecred")
     Path outputDir();
 
     /** STAGECRED_ENDPOINT_PORT: loopback container-credentials endpoint; unset: no endpoint. */
-    OptionalInt endpointPort();
+    Optional<String> endpointPort();
 
     /** STAGECRED_ENDPOINT_TOKEN_FILE: default {@code <output dir>/endpoint-token}. */
     Optional<Path> endpointTokenFile();
 
     /** STAGECRED_ONCE: write the files once and exit (init-container use). */
     @WithDefault("false")
-    boolean once();
+    String once();
 
     /** The pod's name (Kubernetes sets HOSTNAME to it): names STS sessions in CloudTrail. */
     Optional<String> podName();
 
     /** STAGECRED_ONCE_TIMEOUT: how long ONCE mode retries transient failures before giving up. */
     @WithDefault("60s")
-    Duration onceTimeout();
+    String onceTimeout();
   }
 
   /** Demo settings, set from the demo's command line. */

@@ -100,7 +100,7 @@ public class SidecarMode {
         settings.outputDir(),
         settings.once() ? " once (STAGECRED_ONCE)" : "");
     if (settings.once()) {
-      return once(refresher);
+      return once(refresher, settings.onceTimeout());
     }
     if (settings.endpointPort().isPresent()) {
       try {
@@ -154,8 +154,7 @@ public class SidecarMode {
     }
   }
 
-  private int once(Refresher refresher) {
-    Duration timeout = config.sidecar().onceTimeout();
+  private int once(Refresher refresher, Duration timeout) {
     Instant deadline = clock.instant().plus(timeout);
     while (true) {
       Refresher.Attempt attempt = refresher.attempt();

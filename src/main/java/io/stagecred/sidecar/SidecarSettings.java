@@ -1,11 +1,14 @@
 package io.stagecred.sidecar;
 
+import io.quarkus.runtime.configuration.DurationConverter;
 import io.stagecred.api.Patterns;
 import io.stagecred.config.StagecredConfig;
 import io.stagecred.stage.StageSettings;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.regex.Pattern;
@@ -17,6 +20,7 @@ import java.util.regex.Pattern;
  * @param roleArn STAGECRED_ROLE_ARN; exactly one of roleArn, resourceName, definitionFile is set
  * @param sourceRoleArn AWS_ROLE_ARN, the source role when chaining
  * @param endpointPort empty: no loopback endpoint
+ * @param onceTimeout how long ONCE mode retries transient failures
  */
 public record SidecarSettings(
     String stage,
@@ -33,6 +37,7 @@ public record SidecarSettings(
     OptionalInt endpointPort,
     Path endpointTokenFile,
     boolean once,
+    Duration onceTimeout,
     String podName) {
 
   private static final Pattern STAGE = Pattern.compile(Patterns.STAGE_NAME);
@@ -56,6 +61,15 @@ public record SidecarSettings(
   public static SidecarSettings from(StagecredConfig config) {
     StagecredConfig.Sidecar s = config.sidecar();
     List<String> problems = new ArrayList<>();
+    int durationSeconds = integer("STAGECRED_DURATION_SECONDS", s.durationSeconds(), problems);
+    boolean chain = flag("STAGECRED_CHAIN", s.chain(), problems);
+    boolean once = flag("STAGECRED_ONCE", s.once(), problems);
+    OptionalInt endpointPort =
+        s.endpointPort().stream()
+            .mapToInt(p -> integer("STAGECRED_ENDPOINT_PORT", p, problems))
+            .filter(p -> p != NOT_A_NUMBER)
+            .findFirst();
+    Duration onceTimeout = duration("STAGECRED_ONCE_TIMEOUT", s.onceTimeout(), problems);
     String stage = s.stage().orElse("");
     if (stage.isEmpty()) {
       problems.add("STAGECRED_STAGE is not set: set it to the stage to serve, e.g. pr-42");
@@ -91,11 +105,12 @@ public record SidecarSettings(
             "no region for STAGECRED_ROLE_ARN: set AWS_REGION (or STAGECRED_REGION), e.g."
                 + " us-east-1");
       }
-      if (s.durationSeconds() < StageSettings.MIN_DURATION_SECONDS
-          || s.durationSeconds() > StageSettings.MAX_DURATION_SECONDS) {
+      if (durationSeconds != NOT_A_NUMBER
+          && (durationSeconds < StageSettings.MIN_DURATION_SECONDS
+              || durationSeconds > StageSettings.MAX_DURATION_SECONDS)) {
         problems.add(
             "STAGECRED_DURATION_SECONDS="
-                + s.durationSeconds()
+                + durationSeconds
                 + " is outside STS's range: use 900 to 43200");
       }
     }
@@ -107,7 +122,7 @@ public record SidecarSettings(
                     "the region '"
                         + printable(r)
                         + "' is not an AWS region name such as us-east-1"));
-    if (s.chain() && config.operatorIdentity().roleArn().isEmpty()) {
+    if (chain && config.operatorIdentity().roleArn().isEmpty()) {
       problems.add(
           "STAGECRED_CHAIN=true needs the source role in AWS_ROLE_ARN (EKS IRSA sets it): set it,"
               + " or drop STAGECRED_CHAIN");
@@ -120,7 +135,7 @@ public record SidecarSettings(
               + "' must be an absolute path of letters, digits, '.', '_', '-' and '/' (it is"
               + " written into the config file's credential_process command)");
     }
-    s.endpointPort().stream()
+    endpointPort.stream()
         .filter(p -> p < 1 || p > 65535)
         .forEach(
             p -> problems.add("STAGECRED_ENDPOINT_PORT=" + p + " is not a TCP port (1-65535)"));
@@ -134,14 +149,15 @@ public record SidecarSettings(
         s.definitionFile(),
         s.namespace(),
         s.region(),
-        s.durationSeconds(),
-        s.chain(),
+        durationSeconds,
+        chain,
         config.operatorIdentity().tokenFile(),
         config.operatorIdentity().roleArn(),
         outputDir,
-        s.endpointPort(),
+        endpointPort,
         s.endpointTokenFile().orElse(outputDir.resolve("endpoint-token")),
-        s.once(),
+        once,
+        onceTimeout,
         s.podName().filter(n -> !n.isBlank()).orElse("sidecar"));
   }
 
@@ -153,6 +169,48 @@ public record SidecarSettings(
     return resourceName
         .map(n -> "DeploymentCredential " + namespace.map(ns -> ns + "/").orElse("") + n)
         .orElseGet(() -> "definition file " + definitionFile.orElseThrow());
+  }
+
+  /** Marks a number that did not parse (and was reported); no valid setting has this value. */
+  private static final int NOT_A_NUMBER = Integer.MIN_VALUE;
+
+  private static int integer(String variable, String raw, List<String> problems) {
+    try {
+      return Integer.parseInt(raw.trim());
+    } catch (NumberFormatException e) {
+      problems.add(variable + "='" + printable(raw) + "' is not a whole number");
+      return NOT_A_NUMBER;
+    }
+  }
+
+  private static boolean flag(String variable, String raw, List<String> problems) {
+    switch (raw.trim().toLowerCase(Locale.ROOT)) {
+      case "true", "yes", "on", "1":
+        return true;
+      case "false", "no", "off", "0":
+        return false;
+      default:
+        problems.add(variable + "='" + printable(raw) + "' is not a switch: use true or false");
+        return false;
+    }
+  }
+
+  private static Duration duration(String variable, String raw, List<String> problems) {
+    Duration d;
+    try {
+      d = DurationConverter.parseDuration(raw.trim());
+    } catch (IllegalArgumentException e) {
+      d = null;
+    }
+    if (d == null || d.isNegative()) {
+      problems.add(
+          variable
+              + "='"
+              + printable(raw)
+              + "' is not a duration: use a number of seconds or a value such as 90s, 5m or 1h");
+      return Duration.ZERO;
+    }
+    return d;
   }
 
   private static String printable(String value) {

@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class SidecarSettingsTest {
@@ -175,7 +177,69 @@ class SidecarSettingsTest {
                 "orders",
                 "STAGECRED_ENDPOINT_PORT",
                 "70000"),
-            "STAGECRED_ENDPOINT_PORT=70000 is not a TCP port"));
+            "STAGECRED_ENDPOINT_PORT=70000 is not a TCP port"),
+        arguments(
+            "a port that is not a number",
+            env(
+                "STAGECRED_STAGE",
+                "dev",
+                "STAGECRED_DEPLOYMENT_CREDENTIAL",
+                "orders",
+                "STAGECRED_ENDPOINT_PORT",
+                "http"),
+            "STAGECRED_ENDPOINT_PORT='http' is not a whole number"),
+        arguments(
+            "a lifetime written as a duration",
+            env(
+                "STAGECRED_STAGE",
+                "dev",
+                "STAGECRED_ROLE_ARN",
+                ROLE,
+                "AWS_REGION",
+                "us-east-1",
+                "STAGECRED_DURATION_SECONDS",
+                "1h"),
+            "STAGECRED_DURATION_SECONDS='1h' is not a whole number"),
+        arguments(
+            "a misspelt switch",
+            env(
+                "STAGECRED_STAGE",
+                "dev",
+                "STAGECRED_DEPLOYMENT_CREDENTIAL",
+                "orders",
+                "STAGECRED_ONCE",
+                "ture"),
+            "STAGECRED_ONCE='ture' is not a switch: use true or false"),
+        arguments(
+            "a chaining switch that is not one",
+            env(
+                "STAGECRED_STAGE",
+                "dev",
+                "STAGECRED_DEPLOYMENT_CREDENTIAL",
+                "orders",
+                "STAGECRED_CHAIN",
+                "aws"),
+            "STAGECRED_CHAIN='aws' is not a switch"),
+        arguments(
+            "a timeout that is not a duration",
+            env(
+                "STAGECRED_STAGE",
+                "dev",
+                "STAGECRED_DEPLOYMENT_CREDENTIAL",
+                "orders",
+                "STAGECRED_ONCE_TIMEOUT",
+                "soon"),
+            "STAGECRED_ONCE_TIMEOUT='soon' is not a duration"),
+        arguments(
+            "a negative timeout",
+            env(
+                "STAGECRED_STAGE",
+                "dev",
+                "STAGECRED_DEPLOYMENT_CREDENTIAL",
+                "orders",
+                "STAGECRED_ONCE_TIMEOUT",
+                "-5s"),
+            "STAGECRED_ONCE_TIMEOUT='-5s' is not a duration"));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -185,6 +249,71 @@ class SidecarSettingsTest {
     assertThatThrownBy(() -> SidecarEnv.settings(env))
         .isInstanceOf(SidecarSettings.InvalidSettingsException.class)
         .hasMessageContaining(expected);
+  }
+
+  @ParameterizedTest(name = "{0} is a switch that is {1}")
+  @CsvSource({
+    "true,true",
+    "TRUE,true",
+    "yes,true",
+    "on,true",
+    "1,true",
+    "false,false",
+    "No,false",
+    "off,false",
+    "0,false"
+  })
+  void switchesAcceptTheUsualSpellings(String value, boolean expected) {
+    SidecarSettings s =
+        SidecarEnv.settings(
+            env(
+                "STAGECRED_STAGE",
+                "dev",
+                "STAGECRED_ROLE_ARN",
+                ROLE,
+                "AWS_REGION",
+                "us-east-1",
+                "AWS_ROLE_ARN",
+                "arn:aws:iam::123456789012:role/ci-runner",
+                "STAGECRED_ONCE",
+                value,
+                "STAGECRED_CHAIN",
+                value));
+    assertThat(s.once()).isEqualTo(expected);
+    assertThat(s.chain()).isEqualTo(expected);
+  }
+
+  @ParameterizedTest(name = "STAGECRED_ONCE_TIMEOUT={0}")
+  @CsvSource({"90s,PT1M30S", "2m,PT2M", "45,PT45S", "PT10S,PT10S", "0,PT0S"})
+  void theOnceTimeoutTakesQuarkusDurations(String value, Duration expected) {
+    assertThat(
+            SidecarEnv.settings(
+                    env(
+                        "STAGECRED_STAGE", "dev",
+                        "STAGECRED_DEPLOYMENT_CREDENTIAL", "orders",
+                        "STAGECRED_ONCE_TIMEOUT", value))
+                .onceTimeout())
+        .isEqualTo(expected);
+    assertThat(
+            SidecarEnv.settings(
+                    env("STAGECRED_STAGE", "dev", "STAGECRED_DEPLOYMENT_CREDENTIAL", "orders"))
+                .onceTimeout())
+        .as("default")
+        .isEqualTo(Duration.ofSeconds(60));
+  }
+
+  @Test
+  void malformedSidecarVariablesDoNotStopTheConfigurationFromLoading() {
+    // The operator reads the same configuration: a stray sidecar variable must not break it.
+    assertThat(
+            SidecarEnv.config(
+                env(
+                    "STAGECRED_ENDPOINT_PORT", "x",
+                    "STAGECRED_DURATION_SECONDS", "x",
+                    "STAGECRED_ONCE", "x",
+                    "STAGECRED_CHAIN", "x",
+                    "STAGECRED_ONCE_TIMEOUT", "x")))
+        .isNotNull();
   }
 
   @Test

@@ -262,6 +262,7 @@ class SidecarProcessIT {
         s.start(
             s.sidecar("once-nostage", ok)
                 .without("STAGECRED_STAGE")
+                .env("STAGECRED_ENDPOINT_PORT", "nine")
                 .env("STAGECRED_ONCE", "true")
                 .env("STAGECRED_OUTPUT_DIR", s.dir.resolve("out-nostage").toString()));
 
@@ -299,9 +300,10 @@ class SidecarProcessIT {
         .isGreaterThan(2);
 
     assertThat(misconfigured.process().exitValue())
-        .as("exit code for a missing STAGECRED_STAGE")
+        .as("exit code for a missing STAGECRED_STAGE and a non-numeric port")
         .isEqualTo(2);
     assertLogged(misconfigured, "STAGECRED_STAGE is not set");
+    assertLogged(misconfigured, "STAGECRED_ENDPOINT_PORT='nine' is not a whole number");
   }
 
   @Test
