@@ -35,15 +35,33 @@ const REGION = 'us-east-1';
 const v2 = new AWS.STS({ endpoint, region: REGION, maxRetries: 0 });
 const v3 = new STSClient({ endpoint, region: REGION, maxAttempts: 1 });
 
-async function callV2() {
-  const out = await v2.getCallerIdentity({}).promise();
-  return [v2.config.credentials.accessKeyId, out.Arn];
+// The access key id a request was signed with, read from its SigV4 Authorization header. Asking
+// the client for its credentials after the call could name a newer set than the one used.
+function signingKey(authorization) {
+  const match = /Credential=([^/]+)\//.exec(authorization || '');
+  return match ? match[1] : 'unsigned';
 }
 
+async function callV2() {
+  const request = v2.getCallerIdentity({});
+  const out = await request.promise();
+  return [signingKey(request.httpRequest.headers.Authorization), out.Arn];
+}
+
+// v3's deserialize step sees the request as signed and sent; calls run one at a time.
+let lastV3Authorization;
+v3.middlewareStack.add(
+  (next) => async (args) => {
+    lastV3Authorization = args.request.headers.authorization;
+    return next(args);
+  },
+  { step: 'deserialize', name: 'recordSigningKey' },
+);
+
 async function callV3() {
+  lastV3Authorization = undefined;
   const out = await v3.send(new GetCallerIdentityCommand({}));
-  const identity = await v3.config.credentials();
-  return [identity.accessKeyId, out.Arn];
+  return [signingKey(lastV3Authorization), out.Arn];
 }
 
 async function main() {

@@ -106,11 +106,13 @@ public final class StsEmulator implements AutoCloseable {
       throw new UncheckedIOException("cannot bind the STS emulator to 127.0.0.1:" + port, e);
     }
     AtomicInteger n = new AtomicInteger();
+    // Named after the port: tells the emulators of one JVM apart in thread dumps and log records.
+    String threadPrefix = "sts-emulator-" + server.getAddress().getPort() + "-";
     executor =
         Executors.newFixedThreadPool(
             2,
             r -> {
-              Thread t = new Thread(r, "sts-emulator-" + n.incrementAndGet());
+              Thread t = new Thread(r, threadPrefix + n.incrementAndGet());
               t.setDaemon(true);
               return t;
             });

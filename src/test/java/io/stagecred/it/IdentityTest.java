@@ -18,6 +18,7 @@ import jakarta.inject.Inject;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Map;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @WithTestResource(WorldResource.class)
+@Order(TestOrder.OPERATOR)
 class IdentityTest {
 
   private static final String AUD = "sts.amazonaws.com";

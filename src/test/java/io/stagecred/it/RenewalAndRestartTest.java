@@ -35,7 +35,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 @QuarkusTest
 @WithTestResource(WorldResource.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@Order(Integer.MAX_VALUE - 1)
+@Order(TestOrder.RESTART)
 class RenewalAndRestartTest {
 
   private static final String AUD = "sts.amazonaws.com";
@@ -64,8 +64,10 @@ class RenewalAndRestartTest {
     StageStatus issued = stage(first, "dev").orElseThrow();
     Instant expiration = Instant.parse(issued.getExpiration());
     Instant renewalTime = Instant.parse(issued.getRenewalTime());
+    // About 6 s. The operator measures the lifetime from the start of the reconcile, so a slow
+    // STS round trip on a loaded runner makes it look longer and moves the renewal earlier.
     assertThat(Duration.between(renewalTime, expiration))
-        .isBetween(Duration.ofSeconds(5), Duration.ofSeconds(7));
+        .isBetween(Duration.ofSeconds(5), Duration.ofSeconds(9));
     String firstKey =
         DeployPod.read(client.secrets().inNamespace(ns).withName("app-dev").get())
             .get("AWS_ACCESS_KEY_ID");

@@ -23,6 +23,7 @@ import jakarta.inject.Inject;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.Map;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @QuarkusTest
 @WithTestResource(WorldResource.class)
+@Order(TestOrder.OPERATOR)
 class SecretLifecycleTest {
 
   private static final String AUD = "sts.amazonaws.com";

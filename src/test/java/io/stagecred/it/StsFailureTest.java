@@ -13,6 +13,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.stagecred.api.DeploymentCredential;
 import io.stagecred.api.StageStatus;
 import jakarta.inject.Inject;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -23,6 +24,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 @QuarkusTest
 @WithTestResource(WorldResource.class)
+@Order(TestOrder.OPERATOR)
 class StsFailureTest {
 
   @Inject KubernetesClient client;

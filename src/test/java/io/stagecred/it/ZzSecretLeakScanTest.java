@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @WithTestResource(WorldResource.class)
-@Order(Integer.MAX_VALUE)
+@Order(TestOrder.LEAK_SCAN)
 class ZzSecretLeakScanTest {
 
   private static final Path LOG = Path.of("target", "quarkus.log");

@@ -2,6 +2,7 @@ package io.stagecred.sidecar.process;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,6 +20,7 @@ import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -36,6 +38,9 @@ public final class SidecarProcess implements AutoCloseable {
   public static final Path WORK = Path.of("target", "sidecar-it").toAbsolutePath();
 
   private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
+
+  /** Lowest port {@link #freePort()} hands out: clear of the well-known and common dev ports. */
+  private static final int PRIVATE_PORTS_FROM = 20000;
 
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -72,19 +77,41 @@ public final class SidecarProcess implements AutoCloseable {
   }
 
   /**
-   * A port that was free a moment ago. Quarkus with port 0 would not say which port it took, so the
-   * test picks one; the small window before the child binds it is acceptable on a test box.
+   * A port that is free now and that nothing else on the machine will be given before the child
+   * binds it: it lies below the kernel's ephemeral range, from which every bind to port 0 (STS
+   * emulators, mock API servers) and every outgoing connection draws. Quarkus with port 0 would not
+   * say which port it took, and the endpoint refuses port 0, so the test picks the ports.
    */
   public static int freePort() {
-    while (true) {
-      try (ServerSocket socket = new ServerSocket(0)) {
-        // Tests run side by side: never hand the same port to two children of this JVM.
-        if (HANDED_OUT.add(socket.getLocalPort())) {
-          return socket.getLocalPort();
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
+    int end = ephemeralRangeStart();
+    for (int attempt = 0; attempt < 200; attempt++) {
+      int port = ThreadLocalRandom.current().nextInt(PRIVATE_PORTS_FROM, end);
+      // Tests run side by side: never hand the same port to two children of this JVM.
+      if (!HANDED_OUT.contains(port) && bindable(port) && HANDED_OUT.add(port)) {
+        return port;
       }
+    }
+    throw new IllegalStateException(
+        "no free port between " + PRIVATE_PORTS_FROM + " and " + end + " after 200 tries");
+  }
+
+  private static boolean bindable(int port) {
+    try (ServerSocket socket = new ServerSocket()) {
+      socket.bind(new InetSocketAddress(port));
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** The first port of Linux's ephemeral range; its default where that cannot be read. */
+  private static int ephemeralRangeStart() {
+    try {
+      String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim();
+      int start = Integer.parseInt(range.split("\\s+")[0]);
+      return Math.max(start, PRIVATE_PORTS_FROM + 1000);
+    } catch (IOException | RuntimeException e) {
+      return 32768;
     }
   }
 
