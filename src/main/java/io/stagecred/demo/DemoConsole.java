@@ -6,6 +6,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.stagecred.api.DeploymentCredential;
 import io.stagecred.config.StagecredConfig;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.util.concurrent.Executors;
@@ -27,11 +28,17 @@ public class DemoConsole {
   private String lastTable = "";
   private long lastPrinted;
 
+  // The client comes through Instance: an injected parameter would be created before the mode
+  // check, so every mode (the sidecar's too) would build a Kubernetes client it never uses.
   void onStart(
-      @Observes StartupEvent event, StagecredConfig config, KubernetesClient client, Clock clock) {
+      @Observes StartupEvent event,
+      StagecredConfig config,
+      Instance<KubernetesClient> clients,
+      Clock clock) {
     if (!"demo".equals(config.mode())) {
       return;
     }
+    KubernetesClient client = clients.get();
     config
         .demo()
         .outputDir()

@@ -243,9 +243,11 @@ class SidecarProcessIT {
 
     // Four independent init containers, started together to keep the test short.
     Path okOut = s.dir.resolve("out-ok");
+    Path okClasses = s.dir.resolve("once-ok-classes.txt");
     SidecarProcess written =
         s.start(
             s.sidecar("once-ok", ok)
+                .flags(withClassLoadLog(okClasses))
                 .env("STAGECRED_ONCE", "true")
                 .env("STAGECRED_OUTPUT_DIR", okOut.toString()));
     SidecarProcess refused =
@@ -276,6 +278,7 @@ class SidecarProcessIT {
     assertThat(okOut.resolve("endpoint-token"))
         .as("no endpoint was asked for, so no token file")
         .doesNotExist();
+    assertNoKubernetesClient(okClasses, "STAGECRED_ROLE_ARN");
 
     assertThat(refused.process().exitValue()).as("exit code after AccessDenied").isEqualTo(1);
     assertLogged(
@@ -325,9 +328,11 @@ class SidecarProcessIT {
   void aPatternStageResolvesFromADefinitionFile() {
     Scenario s = scenario("definition", PREVIEW);
     Path definition = Path.of("deploy/examples/deploymentcredential.yaml").toAbsolutePath();
+    Path classes = s.dir.resolve("definition-classes.txt");
     SidecarProcess sidecar =
         s.start(
             s.sidecar("definition", PREVIEW)
+                .flags(withClassLoadLog(classes))
                 .without("STAGECRED_ROLE_ARN")
                 .without("STAGECRED_DURATION_SECONDS")
                 .without("AWS_REGION")
@@ -347,6 +352,37 @@ class SidecarProcessIT {
                 s.out.resolve("credentials"), STAGE, s.sts.endpoint()))
         .startsWith("arn:aws:sts::111111111111:assumed-role/deploy-preview/");
     assertLogged(sidecar, "entry 'pr-*'");
+    assertNoKubernetesClient(classes, "STAGECRED_DEFINITION_FILE");
+  }
+
+  /** The image's flags, plus the JVM's log of every class it loads, into {@code file}. */
+  private static List<String> withClassLoadLog(Path file) {
+    List<String> flags = new ArrayList<>(SidecarProcess.IMAGE_FLAGS);
+    flags.add("-Xlog:class+load=info:file=" + file);
+    return flags;
+  }
+
+  /**
+   * A sidecar that reads no DeploymentCredential builds no Kubernetes client: it needs no cluster
+   * access, and the client's start-up costs time and memory in every deploy pod.
+   */
+  private static void assertNoKubernetesClient(Path classLoadLog, String roleSource) {
+    String client = "io.fabric8.kubernetes.client.impl.KubernetesClientImpl";
+    // Guards against a renamed class turning this check into one that always passes.
+    assertThat(
+            SidecarProcessIT.class
+                .getClassLoader()
+                .getResource(client.replace('.', '/') + ".class"))
+        .as("%s exists in this Fabric8 version", client)
+        .isNotNull();
+    // Booleans, not string assertions: a failure would print the whole log of ~7000 classes.
+    String log = OutputFiles.read(classLoadLog);
+    assertThat(log.contains("io.stagecred.sidecar.SidecarMode "))
+        .as("%s lists the sidecar's own classes", classLoadLog)
+        .isTrue();
+    assertThat(log.contains(client + " "))
+        .as("a sidecar on %s loaded the Kubernetes client (see %s)", roleSource, classLoadLog)
+        .isFalse();
   }
 
   @Test
