@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HexFormat;
@@ -61,8 +62,10 @@ public final class AtomicFiles {
     Path target = dir.resolve(name);
     // CREATE_NEW fails rather than follows a symlink or reuses a file someone else placed there.
     try (FileChannel channel = FileChannel.open(temp, Set.of(CREATE_NEW, WRITE), MODE_ATTRIBUTE)) {
-      // The creation mode is filtered by the umask; set it again so the group can read it.
-      Files.setPosixFilePermissions(temp, MODE);
+      // The creation mode is filtered by the umask; set it again so the group can read it. Not
+      // through a symlink, should one have replaced the file since it was created.
+      Files.getFileAttributeView(temp, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+          .setPermissions(MODE);
       ByteBuffer bytes = ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8));
       while (bytes.hasRemaining()) {
         channel.write(bytes);

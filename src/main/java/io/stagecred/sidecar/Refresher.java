@@ -132,12 +132,16 @@ public final class Refresher {
                   + " set STAGECRED_OUTPUT_DIR"));
     }
     Instant renewal =
-        RenewalPolicy.renewalTime(
+        RetrySchedule.afterSuccess(
             issuedAt,
             credentials.expiration(),
-            target.renewBefore(),
-            timing.jitterMax(),
-            jitterKey(target.stage()));
+            RenewalPolicy.renewalTime(
+                issuedAt,
+                credentials.expiration(),
+                target.renewBefore(),
+                timing.jitterMax(),
+                jitterKey(target.stage())),
+            timing.minInterval());
     boolean renewed = state.current().isPresent();
     state.set(
         new CredentialState.Current(

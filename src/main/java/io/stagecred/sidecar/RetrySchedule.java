@@ -59,4 +59,19 @@ final class RetrySchedule {
     }
     return now.plus(delay);
   }
+
+  /**
+   * When to renew credentials issued at {@code issuedAt}: the policy's {@code renewal} time, but
+   * never sooner than {@code minInterval} after issuing (half the lifetime when that is shorter). A
+   * renewBefore close to the lifetime, or a clock ahead of STS's, would otherwise put the renewal
+   * at the moment of issuing, again and again.
+   */
+  static Instant afterSuccess(
+      Instant issuedAt, Instant expiration, Instant renewal, Duration minInterval) {
+    Duration half = Duration.between(issuedAt, expiration).dividedBy(2);
+    Duration gap =
+        half.isNegative() || half.isZero() || half.compareTo(minInterval) > 0 ? minInterval : half;
+    Instant earliest = issuedAt.plus(gap);
+    return renewal.isBefore(earliest) ? earliest : renewal;
+  }
 }

@@ -16,10 +16,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
@@ -46,8 +42,9 @@ public class SidecarMode {
   private final Instance<Vertx> vertx;
   private final Clock clock;
   private final CredentialState state = new CredentialState();
-  private ScheduledExecutorService scheduler;
+  private RefreshLoop loop;
   private CredentialEndpoint endpoint;
+  private volatile int exitCode;
 
   public SidecarMode(
       StagecredConfig config,
@@ -123,41 +120,31 @@ public class SidecarMode {
         return EXIT_CONFIG;
       }
     }
-    scheduler =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "stagecred-refresh");
-              // Never holds the JVM open: shutdown must not wait for an STS call in flight.
-              t.setDaemon(true);
-              return t;
+    loop =
+        new RefreshLoop(
+            () -> refresher.attempt().next(),
+            config.renewal().retryInitial(),
+            clock,
+            () -> {
+              exitCode = EXIT_FAILED;
+              Quarkus.asyncExit(EXIT_FAILED);
             });
-    scheduler.execute(() -> refresh(refresher));
+    loop.start();
     Quarkus.waitForExit();
-    return 0;
-  }
-
-  private void refresh(Refresher refresher) {
-    Instant next;
-    try {
-      next = refresher.attempt().next();
-    } catch (RuntimeException e) {
-      // A bug, not an STS answer: keep the loop alive and say what broke, without the message
-      // (it could quote anything).
-      LOG.errorf("unexpected %s during refresh; retrying", e.getClass().getName());
-      next = clock.instant().plus(config.renewal().retryInitial());
-    }
-    long delay = Math.max(0, Duration.between(clock.instant(), next).toMillis());
-    try {
-      scheduler.schedule(() -> refresh(refresher), delay, TimeUnit.MILLISECONDS);
-    } catch (RejectedExecutionException shuttingDown) {
-      LOG.debug("refresh not rescheduled: shutting down");
-    }
+    return exitCode;
   }
 
   private int once(Refresher refresher, Duration timeout) {
     Instant deadline = clock.instant().plus(timeout);
     while (true) {
-      Refresher.Attempt attempt = refresher.attempt();
+      Refresher.Attempt attempt;
+      try {
+        attempt = refresher.attempt();
+      } catch (RuntimeException e) {
+        // A bug, not an STS answer; its message could quote anything.
+        LOG.errorf("giving up (STAGECRED_ONCE): unexpected %s", e.getClass().getName());
+        return EXIT_FAILED;
+      }
       if (attempt.succeeded()) {
         LOG.info("credentials written; exiting (STAGECRED_ONCE)");
         return 0;
@@ -225,13 +212,13 @@ public class SidecarMode {
   }
 
   void onStop(@Observes ShutdownEvent event) {
-    if (scheduler != null) {
-      scheduler.shutdownNow();
+    if (loop != null) {
+      loop.close();
     }
     if (endpoint != null) {
       endpoint.close();
     }
-    if (scheduler != null || endpoint != null) {
+    if (loop != null || endpoint != null) {
       LOG.info("stagecred sidecar stopped");
     }
   }

@@ -3,6 +3,7 @@ package io.stagecred.sidecar;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.stagecred.api.Patterns;
 import io.stagecred.config.StagecredConfig;
+import io.stagecred.renewal.RenewalPolicy;
 import io.stagecred.stage.StageSettings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -122,6 +123,17 @@ public record SidecarSettings(
                     "the region '"
                         + printable(r)
                         + "' is not an AWS region name such as us-east-1"));
+    if (config.operatorIdentity().tokenFile().isEmpty()) {
+      problems.add(
+          "AWS_WEB_IDENTITY_TOKEN_FILE is not set: the sidecar assumes roles with the pod's own"
+              + " web-identity token; give the pod an IRSA service account or project a"
+              + " service-account token (audience sts.amazonaws.com) and point the variable at it"
+              + " (deploy/examples/serverless-sidecar-job.yaml)");
+    }
+    positive("STAGECRED_RENEWAL_RETRY_INITIAL", config.renewal().retryInitial(), problems);
+    positive("STAGECRED_RENEWAL_RETRY_MAX", config.renewal().retryMax(), problems);
+    positive("STAGECRED_RENEWAL_TERMINAL_RETRY", config.renewal().terminalRetry(), problems);
+    positive("STAGECRED_RENEWAL_MIN_INTERVAL", config.renewal().minInterval(), problems);
     if (chain && config.operatorIdentity().roleArn().isEmpty()) {
       problems.add(
           "STAGECRED_CHAIN=true needs the source role in AWS_ROLE_ARN (EKS IRSA sets it): set it,"
@@ -192,6 +204,16 @@ public record SidecarSettings(
       default:
         problems.add(variable + "='" + printable(raw) + "' is not a switch: use true or false");
         return false;
+    }
+  }
+
+  private static void positive(String variable, Duration value, List<String> problems) {
+    if (value.isNegative() || value.isZero()) {
+      problems.add(
+          variable
+              + "="
+              + RenewalPolicy.formatDuration(value)
+              + " must be longer than zero: a zero wait would call STS in a tight loop");
     }
   }
 

@@ -1,6 +1,7 @@
 package io.stagecred.sidecar;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -133,6 +134,42 @@ class RefresherTest {
   }
 
   @Test
+  void aRenewBeforeNearlyAsLongAsTheLifetimeStillLeavesTheMinimumIntervalBetweenRenewals()
+      throws IOException {
+    Path definition = secrets.resolve("tight.yaml");
+    Files.writeString(
+        definition,
+        String.join(
+            "\n",
+            "apiVersion: stagecred.io/v1alpha1",
+            "kind: DeploymentCredential",
+            "metadata:",
+            "  name: tight",
+            "  namespace: ci",
+            "spec:",
+            "  region: us-east-1",
+            "  renewBefore: 14m55s",
+            "  stages:",
+            "    - name: pr-42",
+            "      roleArn: " + PREVIEW,
+            "      durationSeconds: 900",
+            ""));
+    Rig rig =
+        rig(env("STAGECRED_STAGE", "pr-42", "STAGECRED_DEFINITION_FILE", definition.toString()));
+
+    Refresher.Attempt attempt = rig.refresher().attempt();
+
+    assertThat(attempt.succeeded()).as("%s", attempt.problem()).isTrue();
+    CredentialState.Current current = rig.state().current().orElseThrow();
+    assertThat(Duration.between(current.issuedAt(), current.expiration()))
+        .as("lifetime STS granted (its expiration is in whole seconds)")
+        .isBetween(Duration.ofSeconds(898), Duration.ofSeconds(900));
+    // renewBefore alone would renew at the moment of issuing, on every renewal.
+    assertThat(attempt.next()).isEqualTo(current.issuedAt().plusSeconds(5));
+    assertThat(current.renewalTime()).isEqualTo(attempt.next());
+  }
+
+  @Test
   void theFirstRefreshWritesFilesThatSignCallsAsTheStageRole() throws IOException {
     Rig rig = rig(previewRole());
     Refresher.Attempt attempt = rig.refresher().attempt();
@@ -255,14 +292,14 @@ class RefresherTest {
   }
 
   @Test
-  void withoutTokenFileVariableTheProblemSaysSo() {
+  void withoutTokenFileVariableTheSidecarDoesNotStart() {
+    // A configuration error (exit code 2), not a failure to retry: no later attempt could succeed.
     Map<String, String> env = previewRole();
     env.remove("AWS_WEB_IDENTITY_TOKEN_FILE");
-    Refresher.Attempt attempt = rig(env).refresher().attempt();
-    assertThat(attempt.problem().message())
-        .startsWith(
-            "the pod's web-identity token is not configured: AWS_WEB_IDENTITY_TOKEN_FILE is not"
-                + " set");
+    assertThatThrownBy(() -> rig(env))
+        .isInstanceOf(SidecarSettings.InvalidSettingsException.class)
+        .hasMessageContaining("AWS_WEB_IDENTITY_TOKEN_FILE is not set");
+    assertThat(sts.calls()).as("STS calls").isEmpty();
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.stagecred.sidecar;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stagecred.config.StagecredConfig;
+import io.stagecred.renewal.RenewalPolicy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -55,5 +56,45 @@ class RetryScheduleTest {
     // 20 failures would mean the 5-minute transient cap; the blocked deploy waits 30 s at most.
     assertThat(delay(20, true, null)).isBetween(Duration.ofSeconds(15), Duration.ofSeconds(30));
     assertThat(delay(20, true, Duration.ofHours(1))).isGreaterThan(Duration.ofSeconds(30));
+  }
+
+  private static final Instant ISSUED = Instant.parse("2026-11-21T10:00:00Z");
+
+  @Test
+  void aRenewalAfterTheMinimumIntervalIsKept() {
+    Instant renewal = ISSUED.plus(Duration.ofMinutes(40));
+    assertThat(
+            RetrySchedule.afterSuccess(
+                ISSUED, ISSUED.plus(Duration.ofHours(1)), renewal, TIMING.minInterval()))
+        .isEqualTo(renewal);
+  }
+
+  @Test
+  void aRenewBeforeCloseToTheLifetimeDoesNotRenewAtOnce() {
+    // 900 s granted and renewBefore 14m55s: the policy's time is the moment of issuing.
+    Instant expiration = ISSUED.plusSeconds(900);
+    Instant policy =
+        RenewalPolicy.renewalTime(
+            ISSUED, expiration, Optional.of(Duration.parse("PT14M55S")), TIMING.jitterMax(), "p/s");
+    assertThat(policy).isEqualTo(ISSUED);
+
+    assertThat(RetrySchedule.afterSuccess(ISSUED, expiration, policy, TIMING.minInterval()))
+        .isEqualTo(ISSUED.plus(TIMING.minInterval()))
+        .isEqualTo(ISSUED.plusSeconds(5));
+  }
+
+  @Test
+  void aLifetimeShorterThanTwiceTheMinimumRenewsAtHalfOfIt() {
+    Instant expiration = ISSUED.plusSeconds(4);
+    assertThat(RetrySchedule.afterSuccess(ISSUED, expiration, ISSUED, TIMING.minInterval()))
+        .isEqualTo(ISSUED.plusSeconds(2));
+  }
+
+  @Test
+  void credentialsThatLookExpiredOnArrivalWaitTheMinimumInterval() {
+    // The pod's clock is ahead of STS's: the expiration is already behind "now".
+    Instant expiration = ISSUED.minusSeconds(30);
+    assertThat(RetrySchedule.afterSuccess(ISSUED, expiration, ISSUED, TIMING.minInterval()))
+        .isEqualTo(ISSUED.plusSeconds(5));
   }
 }

@@ -52,9 +52,17 @@ final class SidecarEnv {
     }
   }
 
+  /**
+   * The settings for {@code env}, in a pod with a web-identity token: AWS_WEB_IDENTITY_TOKEN_FILE
+   * defaults to the path EKS uses when {@code env} does not set it.
+   */
   static SidecarSettings settings(Map<String, String> env) {
-    return SidecarSettings.from(config(env));
+    Map<String, String> pod = new HashMap<>(env);
+    pod.putIfAbsent("AWS_WEB_IDENTITY_TOKEN_FILE", EKS_TOKEN);
+    return SidecarSettings.from(config(pod));
   }
+
+  static final String EKS_TOKEN = "/var/run/secrets/eks.amazonaws.com/serviceaccount/token";
 
   /** A started mock API server in CRUD mode (stores what is written, serves gets and watches). */
   static KubernetesMockServer crudServer() {

@@ -14,6 +14,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class SidecarSettingsTest {
 
@@ -314,6 +315,55 @@ class SidecarSettingsTest {
                     "STAGECRED_CHAIN", "x",
                     "STAGECRED_ONCE_TIMEOUT", "x")))
         .isNotNull();
+  }
+
+  @Test
+  void aPodWithoutAWebIdentityTokenIsAConfigurationError() {
+    assertThatThrownBy(
+            () ->
+                SidecarSettings.from(
+                    SidecarEnv.config(
+                        env(
+                            "STAGECRED_STAGE", "dev",
+                            "STAGECRED_ROLE_ARN", ROLE,
+                            "AWS_REGION", "us-east-1"))))
+        .isInstanceOf(SidecarSettings.InvalidSettingsException.class)
+        .hasMessageContaining("AWS_WEB_IDENTITY_TOKEN_FILE is not set");
+    assertThat(
+            SidecarEnv.settings(
+                    env(
+                        "STAGECRED_STAGE",
+                        "dev",
+                        "STAGECRED_ROLE_ARN",
+                        ROLE,
+                        "AWS_REGION",
+                        "us-east-1"))
+                .tokenFile())
+        .as("the helper's pod has the EKS token path")
+        .contains(Path.of(SidecarEnv.EKS_TOKEN));
+  }
+
+  @ParameterizedTest(name = "{0}=0s")
+  @ValueSource(
+      strings = {
+        "STAGECRED_RENEWAL_RETRY_INITIAL",
+        "STAGECRED_RENEWAL_RETRY_MAX",
+        "STAGECRED_RENEWAL_TERMINAL_RETRY",
+        "STAGECRED_RENEWAL_MIN_INTERVAL"
+      })
+  void aZeroWaitIsRefused(String variable) {
+    assertThatThrownBy(
+            () ->
+                SidecarEnv.settings(
+                    env(
+                        "STAGECRED_STAGE",
+                        "dev",
+                        "STAGECRED_DEPLOYMENT_CREDENTIAL",
+                        "orders",
+                        variable,
+                        "0s")))
+        .isInstanceOf(SidecarSettings.InvalidSettingsException.class)
+        .hasMessageContaining(variable + "=0s must be longer than zero");
   }
 
   @Test
