@@ -42,8 +42,8 @@ public class SidecarMode {
   private final Instance<Vertx> vertx;
   private final Clock clock;
   private final CredentialState state = new CredentialState();
-  private RefreshLoop loop;
-  private CredentialEndpoint endpoint;
+  private volatile RefreshLoop loop;
+  private volatile CredentialEndpoint endpoint;
   private volatile int exitCode;
 
   public SidecarMode(

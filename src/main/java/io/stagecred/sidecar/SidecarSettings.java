@@ -46,6 +46,9 @@ public record SidecarSettings(
   private static final Pattern REGION = Pattern.compile(Patterns.REGION);
   private static final Pattern PATH = Pattern.compile(Patterns.ABSOLUTE_PATH);
 
+  /** Marks a number that did not parse (and was reported); no valid setting has this value. */
+  private static final int NOT_A_NUMBER = Integer.MIN_VALUE;
+
   /** Thrown when the configuration cannot work; the message lists each variable and its fix. */
   public static final class InvalidSettingsException extends RuntimeException {
     private static final long serialVersionUID = 1L;
@@ -182,9 +185,6 @@ public record SidecarSettings(
         .map(n -> "DeploymentCredential " + namespace.map(ns -> ns + "/").orElse("") + n)
         .orElseGet(() -> "definition file " + definitionFile.orElseThrow());
   }
-
-  /** Marks a number that did not parse (and was reported); no valid setting has this value. */
-  private static final int NOT_A_NUMBER = Integer.MIN_VALUE;
 
   private static int integer(String variable, String raw, List<String> problems) {
     try {
