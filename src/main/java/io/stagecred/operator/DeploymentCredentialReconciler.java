@@ -84,7 +84,7 @@ public class DeploymentCredentialReconciler implements Reconciler<DeploymentCred
     Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
     String namespace = resource.getMetadata().getNamespace();
     String name = resource.getMetadata().getName();
-    long generation = Optional.ofNullable(resource.getMetadata().getGeneration()).orElse(0L);
+    long generation = generation(resource);
     DeploymentCredentialStatus previous = resource.getStatus();
     // Everything that talks to Kubernetes uses the framework's client for this reconciliation.
     EventRecorder events = new EventRecorder(context.getClient(), clock);
@@ -98,13 +98,7 @@ public class DeploymentCredentialReconciler implements Reconciler<DeploymentCred
               + violations.stream()
                   .map(v -> v.field() + " " + v.message())
                   .collect(Collectors.joining("; "));
-      LOG.warnf("%s/%s: %s", namespace, name, message);
-      events.warning(resource, Reason.InvalidSpec, message);
-      return finish(
-          resource,
-          context,
-          StatusBuilder.refused(previous, generation, Reason.InvalidSpec, message, now),
-          null);
+      return refuse(resource, context, events, Reason.InvalidSpec, message, now);
     }
 
     IdentityPlan identity =
@@ -126,13 +120,7 @@ public class DeploymentCredentialReconciler implements Reconciler<DeploymentCred
       Optional<String> refusal = operatorIdentityPolicy.refusal(namespace, roles);
       if (refusal.isPresent()) {
         String message = "refused to use the operator's own identity: " + refusal.get();
-        LOG.warnf("%s/%s: %s", namespace, name, message);
-        events.warning(resource, Reason.IdentityRefused, message);
-        return finish(
-            resource,
-            context,
-            StatusBuilder.refused(previous, generation, Reason.IdentityRefused, message, now),
-            null);
+        return refuse(resource, context, events, Reason.IdentityRefused, message, now);
       }
     }
 
@@ -195,11 +183,37 @@ public class DeploymentCredentialReconciler implements Reconciler<DeploymentCred
         context,
         StatusBuilder.refused(
             resource.getStatus(),
-            Optional.ofNullable(resource.getMetadata().getGeneration()).orElse(0L),
+            generation(resource),
             Reason.KubernetesApiError,
             "reconciliation failed: " + detail + "; retrying with backoff",
             clock.instant().truncatedTo(ChronoUnit.SECONDS)));
     return ErrorStatusUpdateControl.noStatusUpdate();
+  }
+
+  /**
+   * A resource the operator will not act on as it stands: the reason goes to the log, a Warning
+   * event and the status. Nothing is rescheduled; the fix (a spec change) triggers the next run.
+   */
+  private UpdateControl<DeploymentCredential> refuse(
+      DeploymentCredential resource,
+      Context<DeploymentCredential> context,
+      EventRecorder events,
+      Reason reason,
+      String message,
+      Instant now) {
+    LOG.warnf(
+        "%s/%s: %s",
+        resource.getMetadata().getNamespace(), resource.getMetadata().getName(), message);
+    events.warning(resource, reason, message);
+    return finish(
+        resource,
+        context,
+        StatusBuilder.refused(resource.getStatus(), generation(resource), reason, message, now),
+        null);
+  }
+
+  private static long generation(DeploymentCredential resource) {
+    return Optional.ofNullable(resource.getMetadata().getGeneration()).orElse(0L);
   }
 
   private UpdateControl<DeploymentCredential> finish(
