@@ -14,12 +14,14 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
     value = "!has(self.defaultStage) || self.stages.exists(s, s.name == self.defaultStage)",
-    message = "defaultStage must name one of the concrete stages in spec.stages")
+    message = "defaultStage must name one of the concrete stages in spec.stages",
+    fieldPath = ".defaultStage")
 public class DeploymentCredentialSpec {
 
   @JsonPropertyDescription("Default AWS region for every stage, e.g. us-east-1.")
   @Required
   @Pattern(Patterns.REGION)
+  @Size(max = Patterns.MAX_REGION)
   private String region;
 
   @JsonPropertyDescription(
@@ -38,17 +40,20 @@ public class DeploymentCredentialSpec {
       "How long before expiry to renew, as a duration such as 20m or 1h. Must be shorter than the"
           + " lifetime. Default: max(lifetime/3, min(10m, lifetime/2)).")
   @Pattern(Patterns.DURATION)
+  @Size(max = Patterns.MAX_DURATION)
   private String renewBefore;
 
   @JsonPropertyDescription(
       "Concrete stage served to a sidecar asking for a stage that no name or pattern matches.")
   @Pattern(Patterns.STAGE_NAME)
+  @Size(max = Patterns.MAX_STAGE_NAME)
   private String defaultStage;
 
   @JsonPropertyDescription(
       "Where deploy pods mount the Secret; used in the config file's credential_process command."
           + " Default: /var/run/stagecred.")
   @Pattern(Patterns.ABSOLUTE_PATH)
+  @Size(max = Patterns.MAX_PATH)
   private String mountPath;
 
   @JsonPropertyDescription(

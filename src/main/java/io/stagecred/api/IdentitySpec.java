@@ -3,6 +3,7 @@ package io.stagecred.api;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
 
 /**
  * Who calls STS for this resource: a service account's minted token, optionally chained through a
@@ -18,11 +19,13 @@ public class IdentitySpec {
           + " to use the operator's own token, which the operator allows only for configured"
           + " namespaces and roles.")
   @Pattern(Patterns.DNS_SUBDOMAIN)
+  @Size(max = Patterns.MAX_SUBDOMAIN)
   private String serviceAccountName;
 
   @JsonPropertyDescription(
       "Audience of the minted service-account token; must match the IAM OIDC provider's client ID."
           + " Default: sts.amazonaws.com.")
+  @Size(min = 1, max = Patterns.MAX_AUDIENCE)
   private String audience;
 
   @JsonPropertyDescription(
@@ -30,6 +33,7 @@ public class IdentitySpec {
           + " into each stage role with session tags stagecred-namespace, stagecred-name and"
           + " stagecred-stage. Chained sessions last at most 3600 seconds.")
   @Pattern(Patterns.ROLE_ARN)
+  @Size(max = Patterns.MAX_ROLE_ARN)
   private String sourceRoleArn;
 
   public String getServiceAccountName() {

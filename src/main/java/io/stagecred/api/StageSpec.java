@@ -19,17 +19,20 @@ public class StageSpec {
           + " concrete stage; the operator writes Secrets for concrete names only.")
   @Required
   @Pattern(Patterns.STAGE_NAME_OR_PATTERN)
+  @Size(max = Patterns.MAX_STAGE_NAME)
   private String name;
 
   @JsonPropertyDescription(
       "IAM role assumed for this stage, e.g. arn:aws:iam::111111111111:role/deploy-dev.")
   @Required
   @Pattern(Patterns.ROLE_ARN)
+  @Size(max = Patterns.MAX_ROLE_ARN)
   private String roleArn;
 
   @JsonPropertyDescription(
       "Region written into this stage's profile and env keys. Default: spec.region.")
   @Pattern(Patterns.REGION)
+  @Size(max = Patterns.MAX_REGION)
   private String region;
 
   @JsonPropertyDescription(
@@ -43,6 +46,7 @@ public class StageSpec {
       "ExternalId passed to the chained AssumeRole into this stage's role. Requires"
           + " identity.sourceRoleArn or an operator configured to chain.")
   @Pattern(Patterns.EXTERNAL_ID)
+  @Size(min = Patterns.MIN_EXTERNAL_ID, max = Patterns.MAX_EXTERNAL_ID)
   private String externalId;
 
   @JsonPropertyDescription(

@@ -17,6 +17,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
 
 /**
  * A local AWS STS endpoint speaking the real Query protocol (AssumeRoleWithWebIdentity, AssumeRole,
@@ -147,6 +148,17 @@ public final class StsEmulator implements AutoCloseable {
   public StsEmulator trust(JwtIssuer issuer) {
     tokens.trust(issuer);
     issuers.add(issuer);
+    return this;
+  }
+
+  /**
+   * Trusts an OIDC identity provider the way IAM does when one is registered: reads {@code
+   * issuer}'s discovery document ({@code /.well-known/openid-configuration}), checks that it names
+   * the same issuer, and takes the signing keys from its {@code jwks_uri}. {@code tls} trusts the
+   * provider's certificate (a Kubernetes API server's self-signed one in tests).
+   */
+  public StsEmulator trustDiscovered(URI issuer, SSLContext tls) {
+    tokens.trust(issuer.toString(), OidcDiscovery.jwks(issuer, tls));
     return this;
   }
 

@@ -32,8 +32,12 @@ final class TokenVerifier {
   private final Map<String, Map<String, PublicKey>> keys = new ConcurrentHashMap<>();
 
   void trust(JwtIssuer issuer) {
-    keys.computeIfAbsent(issuer.issuer(), k -> new ConcurrentHashMap<>())
-        .putAll(parseJwks(issuer.jwksJson()));
+    trust(issuer.issuer(), issuer.jwksJson());
+  }
+
+  /** Trusts the keys of {@code jwks} (a JWKS document) for tokens whose iss is {@code issuer}. */
+  void trust(String issuer, String jwks) {
+    keys.computeIfAbsent(issuer, k -> new ConcurrentHashMap<>()).putAll(parseJwks(jwks));
   }
 
   Verified verify(String token, Instant now) {

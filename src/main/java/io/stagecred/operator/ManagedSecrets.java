@@ -9,7 +9,9 @@ import io.stagecred.sts.IssuedCredentials;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -62,6 +64,40 @@ public final class ManagedSecrets {
         .withType("Opaque")
         .withData(encoded)
         .build();
+  }
+
+  /**
+   * {@code desired} laid over {@code existing}, for an update: stagecred's labels, annotations and
+   * owner reference and the whole data replace their earlier values, while labels, annotations,
+   * owner references and finalizers that other tools added are kept, and so is the {@code
+   * resourceVersion} the update is conditional on. The data stays stagecred's alone: a key
+   * someone adds is removed, as the data hash would otherwise call every later pass an edit.
+   */
+  public static Secret merged(Secret existing, Secret desired) {
+    Map<String, String> labels = new TreeMap<>(orEmpty(existing.getMetadata().getLabels()));
+    labels.putAll(desired.getMetadata().getLabels());
+    Map<String, String> annotations =
+        new TreeMap<>(orEmpty(existing.getMetadata().getAnnotations()));
+    annotations.putAll(desired.getMetadata().getAnnotations());
+    List<OwnerReference> owners = new ArrayList<>(desired.getMetadata().getOwnerReferences());
+    if (existing.getMetadata().getOwnerReferences() != null) {
+      existing.getMetadata().getOwnerReferences().stream()
+          .filter(r -> owners.stream().noneMatch(o -> o.getUid().equals(r.getUid())))
+          .forEach(owners::add);
+    }
+    return new SecretBuilder(existing)
+        .editMetadata()
+        .withLabels(labels)
+        .withAnnotations(annotations)
+        .withOwnerReferences(owners)
+        .endMetadata()
+        .withData(desired.getData())
+        .withStringData(null)
+        .build();
+  }
+
+  private static Map<String, String> orEmpty(Map<String, String> map) {
+    return map == null ? Map.of() : map;
   }
 
   /** Reads what {@code secret} holds for the resource with uid {@code ownerUid}. */

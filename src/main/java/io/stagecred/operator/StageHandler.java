@@ -153,14 +153,7 @@ public class StageHandler {
             renewalTime,
             CredentialRenderer.secretData(
                 new RenderInput(plan.stage(), plan.region(), credentials, plan.mountPath())));
-    if (existing == null) {
-      client.secrets().inNamespace(namespace).resource(desired).create();
-    } else {
-      // Optimistic concurrency: the update fails with 409 if the Secret changed since it was read,
-      // and JOSDK retries the reconciliation with fresh state.
-      desired.getMetadata().setResourceVersion(existing.getMetadata().getResourceVersion());
-      client.secrets().inNamespace(namespace).resource(desired).update();
-    }
+    new SecretWriter(client).write(desired, existing, resource.getMetadata().getUid());
     Reason eventReason =
         switch (decision.cause()) {
           case RENEWAL_DUE, EXPIRED -> Reason.CredentialsRenewed;

@@ -24,7 +24,7 @@ public final class SpecValidator {
   private static final Pattern MOUNT_PATH = Pattern.compile(Patterns.ABSOLUTE_PATH);
   private static final Pattern STAGE_NAME = Pattern.compile(Patterns.STAGE_NAME);
   static final int MAX_STAGES = 64;
-  static final int MAX_SUBDOMAIN = 253;
+  static final int MAX_SUBDOMAIN = Patterns.MAX_SUBDOMAIN;
   static final int MAX_PREFIX = 190;
 
   private SpecValidator() {}
@@ -54,11 +54,16 @@ public final class SpecValidator {
       out.add(
           new Violation(
               "spec.region", "is required; set the default AWS region such as us-east-1"));
-    } else if (!REGION.matcher(region).matches()) {
+    } else if (!validRegion(region)) {
       out.add(
           new Violation(
               "spec.region", "must be an AWS region name such as us-east-1 or eu-west-1"));
     }
+  }
+
+  /** An AWS region name no longer than the schema's limit. */
+  static boolean validRegion(String region) {
+    return region.length() <= Patterns.MAX_REGION && REGION.matcher(region).matches();
   }
 
   private static void identity(IdentitySpec id, List<Violation> out) {
@@ -80,6 +85,14 @@ public final class SpecValidator {
               "spec.identity.audience",
               "is blank; set the IAM OIDC provider's client ID (usually sts.amazonaws.com) or"
                   + " remove it to use the default"));
+    } else if (audience != null && audience.length() > Patterns.MAX_AUDIENCE) {
+      out.add(
+          new Violation(
+              "spec.identity.audience",
+              "is longer than "
+                  + Patterns.MAX_AUDIENCE
+                  + " characters; set the IAM OIDC provider's client ID (usually"
+                  + " sts.amazonaws.com)"));
     } else if (audience != null && sa == null) {
       out.add(
           new Violation(
@@ -137,6 +150,9 @@ public final class SpecValidator {
     }
     Duration renewBefore;
     try {
+      if (spec.getRenewBefore().length() > Patterns.MAX_DURATION) {
+        throw new IllegalArgumentException("too long");
+      }
       renewBefore = RenewalPolicy.parseDuration(spec.getRenewBefore());
     } catch (IllegalArgumentException e) {
       out.add(
@@ -216,11 +232,14 @@ public final class SpecValidator {
 
   private static void mountPath(DeploymentCredentialSpec spec, List<Violation> out) {
     String path = spec.getMountPath();
-    if (path != null && !MOUNT_PATH.matcher(path).matches()) {
+    if (path != null
+        && (path.length() > Patterns.MAX_PATH || !MOUNT_PATH.matcher(path).matches())) {
       out.add(
           new Violation(
               "spec.mountPath",
-              "must be an absolute path of letters, digits, '.', '_', '-' and '/' such as"
+              "must be an absolute path of at most "
+                  + Patterns.MAX_PATH
+                  + " letters, digits, '.', '_', '-' and '/' such as"
                   + " /var/run/stagecred (it is embedded unquoted in the config file's"
                   + " credential_process command)"));
     }

@@ -50,7 +50,7 @@ final class StageRules {
       }
       name(at, s.getName(), i, firstIndex, out);
       roleArn(at, s.getRoleArn(), out);
-      if (s.getRegion() != null && !SpecValidator.REGION.matcher(s.getRegion()).matches()) {
+      if (s.getRegion() != null && !SpecValidator.validRegion(s.getRegion())) {
         out.add(
             new Violation(
                 at + ".region",
@@ -122,7 +122,9 @@ final class StageRules {
               at + ".externalId",
               "is passed only to a chained AssumeRole, and this resource does not chain; set"
                   + " identity.sourceRoleArn or remove externalId"));
-    } else if (!EXTERNAL_ID.matcher(externalId).matches()) {
+    } else if (externalId.length() < Patterns.MIN_EXTERNAL_ID
+        || externalId.length() > Patterns.MAX_EXTERNAL_ID
+        || !EXTERNAL_ID.matcher(externalId).matches()) {
       // The value is not echoed: external IDs are meant to be hard to guess.
       out.add(
           new Violation(

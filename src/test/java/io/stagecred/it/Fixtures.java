@@ -27,6 +27,17 @@ public final class Fixtures {
     return prefix + "-" + SEQUENCE.incrementAndGet();
   }
 
+  /** Creates a namespace no other test uses, named after {@code prefix}; returns its name. */
+  public static String namespace(KubernetesClient client, String prefix) {
+    String namespace = uniqueNamespace(prefix);
+    client
+        .namespaces()
+        .resource(
+            new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
+        .create();
+    return namespace;
+  }
+
   /** Creates {@code namespace} and a service account {@code sa} in it. */
   public static void namespaceWithServiceAccount(
       KubernetesClient client, String namespace, String sa) {

@@ -14,7 +14,6 @@ import io.stagecred.api.DeploymentCredential;
 import io.stagecred.api.IdentitySpec;
 import io.stagecred.api.StageSpec;
 import io.stagecred.emulator.Call;
-import jakarta.inject.Inject;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Map;
@@ -32,13 +31,13 @@ class IdentityTest {
   private static final String AUD = "sts.amazonaws.com";
   private static final String OP_ROLE = "arn:aws:iam::111111111111:role/op-deploy";
 
-  @Inject KubernetesClient client;
+  @InjectWorld KubernetesClient client;
   @InjectWorld World world;
 
   @Test
   void operatorIdentityIsUsedWhereConfigurationAllowsIt() {
     world.sts().allowWebIdentity(OP_ROLE, WorldResource.OPERATOR_SUBJECT, AUD);
-    String ns = Fixtures.uniqueNamespace("op-allowed");
+    String ns = Fixtures.namespace(client, "op-allowed");
     client.resource(Fixtures.resource(ns, "app", null, Fixtures.stage("dev", OP_ROLE))).create();
     DeploymentCredential dc = awaitReady(client, ns, "app", "True", "CredentialsIssued");
     assertThat(stage(dc, "dev").orElseThrow().getAssumedRoleArn())
@@ -47,7 +46,7 @@ class IdentityTest {
 
   @Test
   void operatorIdentityIsRefusedInOtherNamespaces() {
-    String ns = Fixtures.uniqueNamespace("tenant");
+    String ns = Fixtures.namespace(client, "tenant");
     client.resource(Fixtures.resource(ns, "app", null, Fixtures.stage("dev", OP_ROLE))).create();
     DeploymentCredential dc = awaitReady(client, ns, "app", "False", "IdentityRefused");
     assertThat(ready(dc).orElseThrow().getMessage())
@@ -60,7 +59,7 @@ class IdentityTest {
 
   @Test
   void operatorIdentityIsRefusedForRolesNotListed() {
-    String ns = Fixtures.uniqueNamespace("op-role");
+    String ns = Fixtures.namespace(client, "op-role");
     client.resource(Fixtures.resource(ns, "app", null, Fixtures.stage("dev", DEV_ROLE))).create();
     DeploymentCredential dc = awaitReady(client, ns, "app", "False", "IdentityRefused");
     assertThat(ready(dc).orElseThrow().getMessage())
@@ -74,7 +73,7 @@ class IdentityTest {
     world.sts().allowWebIdentity(role, WorldResource.OPERATOR_SUBJECT, AUD);
     try {
       WorldResource.writeOperatorToken(world, Duration.ofMinutes(-5));
-      String expired = Fixtures.uniqueNamespace("op-expired");
+      String expired = Fixtures.namespace(client, "op-expired");
       client
           .resource(Fixtures.resource(expired, "app", null, Fixtures.stage("dev", role)))
           .create();
@@ -82,7 +81,7 @@ class IdentityTest {
       assertThat(stage(dc, "dev").orElseThrow().getMessage()).contains(role);
 
       Files.delete(world.operatorTokenFile());
-      String missing = Fixtures.uniqueNamespace("op-missing");
+      String missing = Fixtures.namespace(client, "op-missing");
       client
           .resource(Fixtures.resource(missing, "app", null, Fixtures.stage("dev", role)))
           .create();
@@ -92,6 +91,29 @@ class IdentityTest {
     } finally {
       WorldResource.writeOperatorToken(world, Duration.ofHours(24));
     }
+  }
+
+  @Test
+  void aRoleThatTrustsAnotherNamespacesServiceAccountIsDenied() {
+    String role = "arn:aws:iam::111111111111:role/tenant-b-only";
+    String a = Fixtures.uniqueNamespace("tenant-a");
+    String b = Fixtures.uniqueNamespace("tenant-b");
+    Fixtures.namespaceWithServiceAccount(client, a, "deployer");
+    Fixtures.namespaceWithServiceAccount(client, b, "deployer");
+    world.sts().allowWebIdentity(role, "system:serviceaccount:" + b + ":deployer", AUD);
+
+    client.resource(Fixtures.resource(a, "app", "deployer", Fixtures.stage("dev", role))).create();
+    client.resource(Fixtures.resource(b, "app", "deployer", Fixtures.stage("dev", role))).create();
+
+    awaitReady(client, b, "app", "True", "CredentialsIssued");
+    DeploymentCredential denied = awaitReady(client, a, "app", "False", "AccessDenied");
+    assertThat(stage(denied, "dev").orElseThrow().getMessage()).contains(role);
+    assertThat(client.secrets().inNamespace(a).list().getItems()).isEmpty();
+    // The API server minted A's token for A's service account, and STS saw exactly that subject.
+    assertThat(world.sts().calls())
+        .filteredOn(c -> role.equals(c.roleArn()) && "AccessDenied".equals(c.outcome()))
+        .extracting(Call::subject)
+        .contains("system:serviceaccount:" + a + ":deployer");
   }
 
   @Test

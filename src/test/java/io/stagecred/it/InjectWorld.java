@@ -5,7 +5,7 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
-/** Marks the test field that receives the {@link World}. */
+/** Marks a test field that receives the {@link World}, or its cluster-admin {@code KubernetesClient}. */
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.FIELD)
 public @interface InjectWorld {}

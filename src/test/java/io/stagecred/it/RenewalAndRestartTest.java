@@ -9,15 +9,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.Operator;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.stagecred.api.DeploymentCredential;
 import io.stagecred.api.StageStatus;
 import io.stagecred.operator.DeploymentCredentialReconciler;
+import io.stagecred.operator.ManagedSecrets;
 import io.stagecred.operator.Names;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -40,7 +39,7 @@ class RenewalAndRestartTest {
 
   private static final String AUD = "sts.amazonaws.com";
 
-  @Inject KubernetesClient client;
+  @InjectWorld KubernetesClient client;
   @Inject Operator operator;
   @Inject DeploymentCredentialReconciler reconciler;
   @InjectWorld World world;
@@ -71,6 +70,17 @@ class RenewalAndRestartTest {
     String firstKey =
         DeployPod.read(client.secrets().inNamespace(ns).withName("app-dev").get())
             .get("AWS_ACCESS_KEY_ID");
+    // Another tool labels and annotates the Secret (a backup tool, a reflector): the renewal keeps it.
+    client
+        .secrets()
+        .inNamespace(ns)
+        .withName("app-dev")
+        .edit(
+            s -> {
+              s.getMetadata().getLabels().put("backup.example.com/include", "true");
+              s.getMetadata().getAnnotations().put("reflector.example.com/allowed", "ci-*");
+              return s;
+            });
 
     Secret renewed =
         awaitSecret(
@@ -83,6 +93,9 @@ class RenewalAndRestartTest {
         .isAfter(expiration);
     assertThat(DeployPod.callerFromEnv(DeployPod.read(renewed), "AWS_", world.sts().endpoint()))
         .contains("assumed-role/renew-fast/");
+    assertThat(renewed.getMetadata().getLabels()).containsEntry("backup.example.com/include", "true");
+    assertThat(renewed.getMetadata().getAnnotations())
+        .containsEntry("reflector.example.com/allowed", "ci-*");
     awaitEvent(client, ns, "CredentialsRenewed");
     await()
         .atMost(OperatorTestSupport.TIMEOUT)
@@ -93,6 +106,39 @@ class RenewalAndRestartTest {
 
   @Test
   @Order(2)
+  void anApiServerOutageBreaksNoSecretAndTheOperatorResumesByItself() {
+    String role = "arn:aws:iam::111111111111:role/outage";
+    // 12 s credentials: renewals fall due while the API server is down.
+    world.sts().lifetimeDivisor(role, 300);
+    String ns = namespaceFor("outage", role);
+    client.resource(Fixtures.resource(ns, "app", "deployer", Fixtures.stage("dev", role))).create();
+    awaitReady(client, ns, "app", "True", "CredentialsIssued");
+    String uid = get(client, ns, "app").getMetadata().getUid();
+
+    world.kubernetes().restartApiServer(Duration.ofSeconds(30));
+
+    // Without any help the operator renews the Secret it could not renew during the outage (its
+    // retries back off to at most a minute) ...
+    Secret renewed =
+        await()
+            .atMost(Duration.ofSeconds(90))
+            .pollInterval(Duration.ofMillis(500))
+            .until(
+                () -> client.secrets().inNamespace(ns).withName("app-dev").get(),
+                s ->
+                    s != null
+                        && ManagedSecrets.held(s, uid).intact()
+                        && ManagedSecrets.held(s, uid).expiration().isAfter(Instant.now()));
+    assertThat(DeployPod.callerFromEnv(DeployPod.read(renewed), "AWS_", world.sts().endpoint()))
+        .contains("assumed-role/outage/");
+    awaitReady(client, ns, "app", "True", "CredentialsIssued");
+    // ... and serves resources created after it.
+    client.resource(Fixtures.resource(ns, "later", "deployer", Fixtures.stage("dev", role))).create();
+    awaitReady(client, ns, "later", "True", "CredentialsIssued");
+  }
+
+  @Test
+  @Order(3)
   void aRestartedOperatorMakesNoStsCallForFreshSecrets() {
     String role = "arn:aws:iam::111111111111:role/restart";
     String ns = namespaceFor("restart", role);
@@ -108,10 +154,7 @@ class RenewalAndRestartTest {
 
     // Stopping the application's operator closes its client too, as a process exit would.
     operator.stop();
-    KubernetesClient fresh =
-        new KubernetesClientBuilder()
-            .withConfig(new ConfigBuilder().withMasterUrl(world.kubernetes().url()).build())
-            .build();
+    KubernetesClient fresh = WorldResource.operatorClient(world);
     Operator restarted =
         new Operator(
             o ->

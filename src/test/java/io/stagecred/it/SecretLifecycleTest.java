@@ -19,7 +19,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.stagecred.api.DeploymentCredential;
 import io.stagecred.api.StageSpec;
 import io.stagecred.operator.Names;
-import jakarta.inject.Inject;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.Map;
@@ -38,7 +37,7 @@ class SecretLifecycleTest {
 
   private static final String AUD = "sts.amazonaws.com";
 
-  @Inject KubernetesClient client;
+  @InjectWorld KubernetesClient client;
   @InjectWorld World world;
 
   private String trustedNamespace(String prefix, String sa) {

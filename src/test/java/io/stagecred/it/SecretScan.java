@@ -1,7 +1,6 @@
 package io.stagecred.it;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.stagecred.api.DeploymentCredential;
 import java.io.IOException;
@@ -53,18 +52,10 @@ public final class SecretScan {
 
   /** Statuses and events of every DeploymentCredential: what users see with kubectl. */
   static String visibleObjects(World world) {
-    try (KubernetesClient client =
-        new KubernetesClientBuilder()
-            .withConfig(
-                new io.fabric8.kubernetes.client.ConfigBuilder()
-                    .withMasterUrl(world.kubernetes().url())
-                    .build())
-            .build()) {
-      return Serialization.asJson(
-              client.resources(DeploymentCredential.class).inAnyNamespace().list())
-          + "\n"
-          + Serialization.asJson(client.v1().events().inAnyNamespace().list());
-    }
+    KubernetesClient client = world.admin();
+    return Serialization.asJson(client.resources(DeploymentCredential.class).inAnyNamespace().list())
+        + "\n"
+        + Serialization.asJson(client.v1().events().inAnyNamespace().list());
   }
 
   /** Material and texts saved by worlds that already stopped. */

@@ -12,7 +12,6 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.stagecred.api.DeploymentCredential;
 import io.stagecred.api.StageStatus;
-import jakarta.inject.Inject;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,7 +26,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 @Order(TestOrder.OPERATOR)
 class StsFailureTest {
 
-  @Inject KubernetesClient client;
+  @InjectWorld KubernetesClient client;
   @InjectWorld World world;
 
   /** A namespace with a service account and its own role, so faults hit only this test. */
@@ -100,7 +99,7 @@ class StsFailureTest {
 
   @Test
   void aMissingServiceAccountIsReportedAsIdentityUnavailable() {
-    String ns = Fixtures.uniqueNamespace("nosa");
+    String ns = Fixtures.namespace(client, "nosa");
     client
         .resource(Fixtures.resource(ns, "app", "ghost", Fixtures.stage("dev", DEV_ROLE)))
         .create();

@@ -1,13 +1,21 @@
 package io.stagecred.it;
 
-import io.stagecred.demo.EmbeddedKubernetes;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.stagecred.controlplane.ControlPlane;
 import io.stagecred.emulator.JwtIssuer;
 import io.stagecred.emulator.StsEmulator;
 import java.nio.file.Path;
 
 /**
- * The outside world of an operator under test: the embedded Kubernetes API, the STS emulator, the
- * OIDC issuer both trust, and the operator's own projected token file.
+ * The outside world of an operator under test: a real Kubernetes control plane with stagecred
+ * installed from deploy/, the STS emulator trusting its service-account issuer, and the operator's
+ * own IRSA token file, signed by a second issuer the emulator trusts (EKS's, in a cluster).
  */
 public record World(
-    JwtIssuer issuer, StsEmulator sts, EmbeddedKubernetes kubernetes, Path operatorTokenFile) {}
+    JwtIssuer issuer, StsEmulator sts, ControlPlane kubernetes, Path operatorTokenFile) {
+
+  /** A cluster-admin client, for what a platform team or a test does. */
+  public KubernetesClient admin() {
+    return kubernetes.admin();
+  }
+}

@@ -1,22 +1,25 @@
 package io.stagecred.it;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-import io.stagecred.demo.EmbeddedKubernetes;
+import io.stagecred.controlplane.ControlPlane;
 import io.stagecred.emulator.JwtIssuer;
 import io.stagecred.emulator.StsEmulator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 
 /**
  * Starts the {@link World} before the application and points the operator at it: the Kubernetes
- * client at the embedded API server, the STS client at the emulator, the operator's own identity at
- * a token file signed by the issuer the emulator trusts.
+ * client at the real API server with a TokenRequest token of the operator's service account (so
+ * the operator holds exactly what deploy/rbac.yaml grants), the STS client at the emulator, which
+ * trusts the API server's service-account issuer through its discovery document, and the
+ * operator's own identity at a token file signed by a second issuer the emulator trusts.
  */
 public class WorldResource implements QuarkusTestResourceLifecycleManager {
 
@@ -26,17 +29,17 @@ public class WorldResource implements QuarkusTestResourceLifecycleManager {
   /** Roles (globs) the operator's own identity may be lent to. */
   public static final String OPERATOR_ROLES = "arn:aws:iam::111111111111:role/op-*";
 
-  public static final String OPERATOR_SUBJECT =
-      "system:serviceaccount:stagecred-system:stagecred-operator";
+  public static final String OPERATOR_SUBJECT = Installation.OPERATOR_USER;
 
   private World world;
 
   @Override
   public Map<String, String> start() {
+    ControlPlane kubernetes = Installation.installed();
     JwtIssuer issuer = new JwtIssuer();
     StsEmulator sts = StsEmulator.builder().trust(issuer).build();
     sts.start();
-    EmbeddedKubernetes kubernetes = new EmbeddedKubernetes(issuer::mint, Clock.systemUTC()).start();
+    sts.trustDiscovered(URI.create(kubernetes.issuer()), kubernetes.trust().sslContext());
     Path tokenFile;
     try {
       tokenFile = Files.createTempFile("stagecred-operator-token", ".jwt");
@@ -47,10 +50,23 @@ public class WorldResource implements QuarkusTestResourceLifecycleManager {
     writeOperatorToken(world, Duration.ofHours(24));
     return Map.of(
         "quarkus.kubernetes-client.api-server-url", kubernetes.url(),
+        "quarkus.kubernetes-client.ca-cert-file", kubernetes.caFile().toString(),
+        "quarkus.kubernetes-client.token", operatorApiToken(kubernetes),
         "stagecred.sts.endpoint", sts.endpoint().toString(),
         "stagecred.operator-identity.token-file", tokenFile.toString(),
         "stagecred.operator-identity.allowed-namespaces", OPERATOR_NAMESPACES,
         "stagecred.operator-identity.allowed-role-arns", OPERATOR_ROLES);
+  }
+
+  /** The operator's Kubernetes API token: its service account's, as a pod's projected token. */
+  public static String operatorApiToken(ControlPlane kubernetes) {
+    return kubernetes.token(
+        Installation.NAMESPACE, Installation.SERVICE_ACCOUNT, null, Duration.ofHours(12));
+  }
+
+  /** A new client acting as the operator's service account; the caller closes it. */
+  public static KubernetesClient operatorClient(World world) {
+    return world.kubernetes().client(operatorApiToken(world.kubernetes()));
   }
 
   /** Writes a fresh operator token valid for {@code lifetime} (negative: already expired). */
@@ -70,6 +86,9 @@ public class WorldResource implements QuarkusTestResourceLifecycleManager {
   public void inject(TestInjector testInjector) {
     testInjector.injectIntoFields(
         world, new TestInjector.AnnotatedAndMatchesType(InjectWorld.class, World.class));
+    testInjector.injectIntoFields(
+        world.admin(),
+        new TestInjector.AnnotatedAndMatchesType(InjectWorld.class, KubernetesClient.class));
   }
 
   @Override
@@ -77,7 +96,6 @@ public class WorldResource implements QuarkusTestResourceLifecycleManager {
     if (world != null) {
       SecretScan.recordWorld(world);
       world.sts().close();
-      world.kubernetes().close();
       try {
         Files.deleteIfExists(world.operatorTokenFile());
       } catch (IOException e) {

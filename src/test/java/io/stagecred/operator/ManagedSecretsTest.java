@@ -2,6 +2,8 @@ package io.stagecred.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.stagecred.api.DeploymentCredential;
 import io.stagecred.api.DeploymentCredentialSpec;
@@ -77,6 +79,47 @@ class ManagedSecretsTest {
     assertThat(ManagedSecrets.held(s, "another-uid").owned()).isFalse();
     s.getData().put("k", Base64.getEncoder().encodeToString("edited".getBytes()));
     assertThat(ManagedSecrets.held(s, "uid-1").intact()).isFalse();
+  }
+
+  @Test
+  void anUpdateKeepsWhatOtherToolsAddedAndReplacesWhatStagecredOwns() {
+    DeploymentCredential dc = resource();
+    Secret old =
+        ManagedSecrets.desired(dc, plan(dc), CREDS, NOW, NOW.plusSeconds(2400), Map.of("k", "old"));
+    old.getMetadata().setResourceVersion("41");
+    old.getMetadata().getLabels().put("backup.example.com/include", "true");
+    old.getMetadata().getAnnotations().put("reflector.example.com/allowed", "ci-*");
+    old.getMetadata().setFinalizers(List.of("example.com/keep"));
+    old.getMetadata()
+        .getOwnerReferences()
+        .add(
+            new OwnerReferenceBuilder()
+                .withApiVersion("v1")
+                .withKind("ConfigMap")
+                .withName("other")
+                .withUid("uid-other")
+                .build());
+    old.getData().put("added-by-someone", "eA==");
+    Secret fresh =
+        ManagedSecrets.desired(
+            dc, plan(dc), CREDS, NOW.plusSeconds(60), NOW.plusSeconds(2460), Map.of("k", "new"));
+
+    Secret merged = ManagedSecrets.merged(old, fresh);
+
+    assertThat(merged.getMetadata().getResourceVersion()).as("the update is conditional").isEqualTo("41");
+    assertThat(merged.getMetadata().getLabels())
+        .containsEntry("backup.example.com/include", "true")
+        .containsAllEntriesOf(fresh.getMetadata().getLabels());
+    assertThat(merged.getMetadata().getAnnotations())
+        .containsEntry("reflector.example.com/allowed", "ci-*")
+        .containsAllEntriesOf(fresh.getMetadata().getAnnotations());
+    assertThat(merged.getMetadata().getFinalizers()).containsExactly("example.com/keep");
+    assertThat(merged.getMetadata().getOwnerReferences())
+        .extracting(OwnerReference::getUid)
+        .containsExactly("uid-1", "uid-other");
+    assertThat(merged.getData()).as("the data is stagecred's alone").isEqualTo(fresh.getData());
+    assertThat(ManagedSecrets.held(merged, "uid-1").intact()).isTrue();
+    assertThat(ManagedSecrets.held(merged, "uid-1").renewalTime()).isEqualTo(NOW.plusSeconds(2460));
   }
 
   @Test
