@@ -21,7 +21,12 @@ final class OidcDiscovery {
 
   /** The JWKS document of {@code issuer}, found through its discovery document. */
   static String jwks(URI issuer, SSLContext tls) {
-    HttpClient http = HttpClient.newBuilder().sslContext(tls).connectTimeout(TIMEOUT).build();
+    HttpClient http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .sslContext(tls)
+            .connectTimeout(TIMEOUT)
+            .build();
     String base = issuer.toString().replaceAll("/+$", "");
     JsonNode discovery = json(get(http, URI.create(base + "/.well-known/openid-configuration")));
     String named = discovery.path("issuer").asText("");

@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,7 +16,7 @@ public record AuditLog(List<Entry> entries) {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** One request: its user, verb, object and the HTTP code of the answer. */
+  /** One request: its user, verb, object, the HTTP code of the answer and when it came. */
   public record Entry(
       String user,
       String verb,
@@ -24,7 +25,8 @@ public record AuditLog(List<Entry> entries) {
       String subresource,
       String namespace,
       String name,
-      int code) {
+      int code,
+      Instant received) {
 
     /** {@code resource} or {@code resource/subresource}, as RBAC rules name it. */
     public String rbacResource() {
@@ -63,6 +65,7 @@ public record AuditLog(List<Entry> entries) {
         ref.path("subresource").asText(""),
         ref.path("namespace").asText(""),
         ref.path("name").asText(""),
-        event.path("responseStatus").path("code").asInt(0));
+        event.path("responseStatus").path("code").asInt(0),
+        Instant.parse(event.path("requestReceivedTimestamp").asText("1970-01-01T00:00:00Z")));
   }
 }

@@ -49,6 +49,7 @@ public final class ControlPlane implements AutoCloseable {
   private final String adminToken;
   private final String controllerManagerToken;
   private final Pem.Trust trust;
+  private final List<Restart> restarts = new ArrayList<>();
   private Process etcd;
   private Process apiServer;
   private Process controllerManager;
@@ -208,9 +209,26 @@ public final class ControlPlane implements AutoCloseable {
    * again on the same port with the same keys.
    */
   public synchronized void restartApiServer(Duration downtime) {
+    Instant stopped = Instant.now();
     Processes.stop(apiServer);
     sleep(downtime);
     startApiServer();
+    restarts.add(new Restart(stopped, Instant.now()));
+  }
+
+  /**
+   * From when the API server was stopped until it was ready again: requests that reached it in
+   * that window may be refused (403) before its RBAC caches are filled, whoever makes them.
+   */
+  public record Restart(Instant stopped, Instant ready) {
+    public boolean covers(Instant time) {
+      return !time.isBefore(stopped) && !time.isAfter(ready);
+    }
+  }
+
+  /** Every {@link #restartApiServer} so far. */
+  public synchronized List<Restart> restarts() {
+    return List.copyOf(restarts);
   }
 
   /** Fails with the log tail of any control-plane process that has exited. */

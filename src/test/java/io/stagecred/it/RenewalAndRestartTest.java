@@ -165,9 +165,9 @@ class RenewalAndRestartTest {
     restarted.start();
     try {
       // The restarted operator reconciles everything it finds; a changed spec proves it is running.
-      DeploymentCredential current = get(fresh, ns, "app");
+      DeploymentCredential current = get(client, ns, "app");
       current.getSpec().setRenewBefore("15m");
-      fresh.resource(current).update();
+      client.resource(current).update();
       awaitReady(fresh, ns, "app", "True", "CredentialsIssued");
       assertThat(world.sts().countFor(role))
           .as("fresh Secrets cost no STS call")
