@@ -39,6 +39,9 @@ import javax.net.ssl.HttpsURLConnection;
 public final class ControlPlane implements AutoCloseable {
 
   private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+
+  /** {@code -Dcontrolplane.keep=true} keeps the folder (logs, audit log) after the tests. */
+  public static final String KEEP_PROPERTY = "controlplane.keep";
   private static ControlPlane shared;
 
   private final Path bin;
@@ -231,6 +234,16 @@ public final class ControlPlane implements AutoCloseable {
     return List.copyOf(restarts);
   }
 
+  /**
+   * Restarts the controller manager, so that its garbage collector knows resource types installed
+   * since it started: it rediscovers them only every 30 s, and until then cannot read the owners of
+   * their dependents (real clusters live with that delay; tests should not wait for it).
+   */
+  public synchronized void restartControllerManager() {
+    Processes.stop(controllerManager);
+    startControllerManager();
+  }
+
   /** Fails with the log tail of any control-plane process that has exited. */
   public synchronized void checkAlive() {
     Processes.checkAlive(etcd, "etcd", dir.resolve("etcd.log"));
@@ -251,7 +264,11 @@ public final class ControlPlane implements AutoCloseable {
     controllerManager = null;
     apiServer = null;
     etcd = null;
-    deleteTree(dir);
+    if (Boolean.getBoolean(KEEP_PROPERTY)) {
+      System.err.println("control plane logs and audit log kept in " + dir);
+    } else {
+      deleteTree(dir);
+    }
   }
 
   private void prepare() {

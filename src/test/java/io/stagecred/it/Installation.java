@@ -26,6 +26,7 @@ public final class Installation {
     if (!installed) {
       plane.kubectl("apply", "-k", "deploy/");
       plane.kubectl("wait", "--for=condition=Established", "--timeout=60s", "crd/" + CRD);
+      plane.restartControllerManager();
       plane.kubectl(
           "create",
           "clusterrolebinding",

@@ -18,9 +18,11 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.stagecred.api.DeploymentCredential;
 import io.stagecred.api.StageSpec;
+import io.stagecred.controlplane.AuditLog;
 import io.stagecred.operator.Names;
 import java.nio.file.Path;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -227,5 +229,60 @@ class SecretLifecycleTest {
     assertThat(untouched.getData()).containsOnlyKeys("owner");
     assertThat(untouched.getMetadata().getOwnerReferences()).isNullOrEmpty();
     awaitEvent(client, ns, "SecretConflict");
+  }
+
+  @Test
+  void deletingTheResourceLetsTheGarbageCollectorRemoveItsSecrets() {
+    String ns = trustedNamespace("gc", "deployer");
+    client
+        .resource(
+            Fixtures.resource(
+                ns, "app", "deployer", Fixtures.stage("dev", DEV_ROLE), Fixtures.stage("prod", PROD_ROLE)))
+        .create();
+    awaitReady(client, ns, "app", "True", "CredentialsIssued");
+    assertThat(client.secrets().inNamespace(ns).list().getItems()).hasSize(2);
+
+    client.resources(DeploymentCredential.class).inNamespace(ns).withName("app").delete();
+
+    await()
+        .atMost(OperatorTestSupport.TIMEOUT)
+        .until(() -> client.secrets().inNamespace(ns).list().getItems().isEmpty());
+    // The owner references did it: the controller manager's garbage collector deleted them.
+    assertThat(world.kubernetes().audit().entries())
+        .filteredOn(e -> "secrets".equals(e.resource()) && ns.equals(e.namespace()))
+        .filteredOn(e -> "delete".equals(e.verb()) && e.code() == 200)
+        .extracting(AuditLog.Entry::user)
+        .containsOnly("system:kube-controller-manager")
+        .hasSize(2);
+  }
+
+  @Test
+  void servesSeveralResourcesAtOnceEachWithItsOwnSecrets() {
+    String ns = trustedNamespace("many", "deployer");
+    List<String> names = List.of("api", "web", "jobs", "auth", "mail");
+    names.forEach(
+        n ->
+            client
+                .resource(
+                    Fixtures.resource(
+                        ns,
+                        n,
+                        "deployer",
+                        Fixtures.stage("dev", DEV_ROLE),
+                        Fixtures.stage("prod", PROD_ROLE)))
+                .create());
+
+    for (String n : names) {
+      DeploymentCredential ready = awaitReady(client, ns, n, "True", "CredentialsIssued");
+      for (String stage : List.of("dev", "prod")) {
+        Secret secret = client.secrets().inNamespace(ns).withName(n + "-" + stage).get();
+        assertThat(secret.getMetadata().getOwnerReferences())
+            .singleElement()
+            .satisfies(o -> assertThat(o.getUid()).isEqualTo(ready.getMetadata().getUid()));
+        assertThat(DeployPod.callerFromEnv(DeployPod.read(secret), "AWS_", world.sts().endpoint()))
+            .isEqualTo(stage(ready, stage).orElseThrow().getAssumedRoleArn());
+      }
+    }
+    assertThat(client.secrets().inNamespace(ns).list().getItems()).hasSize(10);
   }
 }
