@@ -14,6 +14,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -32,6 +33,7 @@ class SidecarRbacIT {
   private static ControlPlane kubernetes;
   private static StsEmulator sts;
   private static Path work;
+  private static String apiToken;
 
   @BeforeAll
   static void setUp() throws IOException {
@@ -57,10 +59,16 @@ class SidecarRbacIT {
     Files.writeString(
         work.resolve("web-identity-token"),
         kubernetes.token("ci", "orders-deployer", "sts.amazonaws.com", Duration.ofHours(1)));
+    apiToken = kubernetes.token("ci", "orders-deployer", null, Duration.ofHours(1));
   }
 
   @AfterAll
-  static void tearDown() {
+  static void tearDown() throws IOException {
+    // SidecarLogLeakIT scans the sidecars' logs for these after every IT.
+    List<String> material = new ArrayList<>(sts.secretMaterial());
+    material.add(apiToken);
+    material.add(Files.readString(work.resolve("web-identity-token")));
+    SecretLeaks.save("rbac", material);
     sts.close();
   }
 
@@ -79,9 +87,7 @@ class SidecarRbacIT {
         // The service account's API token, as the kubelet mounts it into the pod.
         .env("QUARKUS_KUBERNETES_CLIENT_API_SERVER_URL", kubernetes.url())
         .env("QUARKUS_KUBERNETES_CLIENT_CA_CERT_FILE", kubernetes.caFile().toString())
-        .env(
-            "QUARKUS_KUBERNETES_CLIENT_TOKEN",
-            kubernetes.token("ci", "orders-deployer", null, Duration.ofHours(1)))
+        .env("QUARKUS_KUBERNETES_CLIENT_TOKEN", apiToken)
         .start();
   }
 
