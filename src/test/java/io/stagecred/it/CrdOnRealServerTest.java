@@ -66,6 +66,43 @@ class CrdOnRealServerTest {
     assertThat(crd.getStatus().getAcceptedNames().getShortNames()).containsExactly("dcred");
   }
 
+  @Test
+  void withoutMaxLengthOnStageNamesTheServerRefusesTheCrdForCost() {
+    // The committed CRD under another group, with one limit taken away: a string without maxLength
+    // is sized at about 3 MiB, and the uniqueness rule compares every pair of 64 stage names.
+    CustomResourceDefinition crd =
+        admin
+            .apiextensions()
+            .v1()
+            .customResourceDefinitions()
+            .load(Path.of("crds/deploymentcredentials.stagecred.io-v1.yml").toFile())
+            .item();
+    crd.getMetadata().setName("deploymentcredentials.costcheck.stagecred.io");
+    crd.getSpec().setGroup("costcheck.stagecred.io");
+    crd.getSpec()
+        .getVersions()
+        .get(0)
+        .getSchema()
+        .getOpenAPIV3Schema()
+        .getProperties()
+        .get("spec")
+        .getProperties()
+        .get("stages")
+        .getItems()
+        .getSchema()
+        .getProperties()
+        .get("name")
+        .setMaxLength(null);
+
+    assertThatThrownBy(() -> admin.resource(crd).dryRun().create())
+        .isInstanceOfSatisfying(
+            KubernetesClientException.class,
+            e -> {
+              assertThat(e.getCode()).isEqualTo(422);
+              assertThat(e.getStatus().getMessage()).contains("cost");
+            });
+  }
+
   static Stream<Arguments> refusedBySchema() {
     return Stream.of(
         refused("missing region", "spec.region: Required value", dc -> dc.getSpec().setRegion(null)),
