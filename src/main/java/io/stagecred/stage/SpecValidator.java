@@ -12,8 +12,9 @@ import java.util.regex.Pattern;
 
 /**
  * Reads a spec and a {@link ValidationContext}; returns every violation, in field order, each
- * naming the field and the fix. It checks all the CRD schema checks (the mock API server in tests
- * and the demo does not enforce the schema) plus rules the schema cannot express.
+ * naming the field and the fix. It checks all the CRD schema checks (the demo's embedded API does
+ * not enforce the schema, and a resource stored under an older schema may not meet the current one)
+ * plus rules the schema cannot express.
  */
 public final class SpecValidator {
 

@@ -28,13 +28,13 @@ final class Binaries {
         throw new IllegalStateException(
             "run the tests from the project folder: " + BUILD_SCRIPT + " not found");
       }
-      String out = run(Path.of("bash"), null, null, Duration.ofMinutes(45),
-          BUILD_SCRIPT.toString());
+      String out = run(Path.of("bash"), null, Duration.ofMinutes(45), BUILD_SCRIPT.toString());
       String[] lines = out.strip().split("\n");
       Path bin = Path.of(lines[lines.length - 1].strip());
       for (String name : List.of("etcd", "kube-apiserver", "kube-controller-manager", "kubectl")) {
         if (!Files.isExecutable(bin.resolve(name))) {
-          throw new IllegalStateException(BUILD_SCRIPT + " printed " + bin + ", which has no " + name);
+          throw new IllegalStateException(
+              BUILD_SCRIPT + " printed " + bin + ", which has no " + name);
         }
       }
       located = bin;
@@ -46,8 +46,7 @@ final class Binaries {
    * Runs {@code program} with {@code args} (KUBECONFIG set when given) and returns its standard
    * output; fails with its output when it exits non-zero or outlives {@code timeout}.
    */
-  static String run(
-      Path program, Path kubeconfig, Path workDir, Duration timeout, String... args) {
+  static String run(Path program, Path kubeconfig, Duration timeout, String... args) {
     List<String> command = new ArrayList<>();
     command.add(program.toString());
     command.addAll(List.of(args));
@@ -64,9 +63,6 @@ final class Binaries {
     if (kubeconfig != null) {
       builder.environment().put("KUBECONFIG", kubeconfig.toString());
     }
-    if (workDir != null) {
-      builder.directory(workDir.toFile());
-    }
     try {
       Process process = builder.start();
       if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
@@ -75,9 +71,13 @@ final class Binaries {
       }
       String stdout = Files.readString(out, StandardCharsets.UTF_8);
       if (process.exitValue() != 0) {
-        throw new CommandFailed(
-            String.join(" ", command), process.exitValue(), stdout,
-            Files.readString(err, StandardCharsets.UTF_8));
+        throw new IllegalStateException(
+            String.join(" ", command)
+                + " exited "
+                + process.exitValue()
+                + ":\n"
+                + stdout
+                + Files.readString(err, StandardCharsets.UTF_8));
       }
       return stdout;
     } catch (IOException e) {

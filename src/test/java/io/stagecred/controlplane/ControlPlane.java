@@ -33,15 +33,17 @@ import javax.net.ssl.HttpsURLConnection;
  * A real Kubernetes control plane for tests: etcd, kube-apiserver (RBAC, a service-account issuer,
  * an audit log of every request) and kube-controller-manager (garbage collector and namespace
  * controllers), started on loopback with random ports in a temporary folder from the binaries that
- * {@code src/test/controlplane/build.sh} builds. {@link #shared()} is the one instance a test JVM
- * uses; it is stopped and its folder removed when the JVM exits, whether the tests passed or not.
+ * {@code src/test/controlplane/build.sh} builds. {@link #shared()} is the one instance of a class
+ * loader (plain tests share one, {@code @QuarkusTest}s, in Quarkus's class loader, another); it is
+ * stopped and its folder removed when the JVM exits, whether the tests passed or not.
  */
 public final class ControlPlane implements AutoCloseable {
 
   private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
   /** {@code -Dcontrolplane.keep=true} keeps the folder (logs, audit log) after the tests. */
-  public static final String KEEP_PROPERTY = "controlplane.keep";
+  private static final String KEEP_PROPERTY = "controlplane.keep";
+
   private static ControlPlane shared;
 
   private final Path bin;
@@ -81,7 +83,7 @@ public final class ControlPlane implements AutoCloseable {
   }
 
   /** Builds (or finds) the binaries, then starts etcd, the API server and the controller manager. */
-  public static ControlPlane start() {
+  private static ControlPlane start() {
     Path dir;
     try {
       dir = Files.createTempDirectory("stagecred-controlplane");
@@ -131,12 +133,12 @@ public final class ControlPlane implements AutoCloseable {
   }
 
   /** A new client that authenticates with {@code token}; the caller closes it. */
-  public KubernetesClient client(String token) {
+  private KubernetesClient client(String token) {
     return new KubernetesClientBuilder().withConfig(config(token)).build();
   }
 
   /** Client settings for this server with {@code token}. */
-  public Config config(String token) {
+  private Config config(String token) {
     return new ConfigBuilder()
         .withMasterUrl(url())
         .withCaCertFile(caFile().toString())
@@ -174,7 +176,7 @@ public final class ControlPlane implements AutoCloseable {
   }
 
   /** Writes a kubeconfig for {@code token} into the control plane's folder and returns its path. */
-  public Path kubeconfig(String user, String token) {
+  private Path kubeconfig(String user, String token) {
     Path file = dir.resolve("kubeconfig-" + user);
     String yaml =
         String.join(
@@ -199,7 +201,7 @@ public final class ControlPlane implements AutoCloseable {
   /** The pinned kubectl, run as the admin; returns its output or fails with it. */
   public String kubectl(String... args) {
     return Binaries.run(
-        bin.resolve("kubectl"), kubeconfig("admin", adminToken), null, Duration.ofSeconds(60), args);
+        bin.resolve("kubectl"), kubeconfig("admin", adminToken), Duration.ofSeconds(60), args);
   }
 
   /** The API server's audit log: one entry per request, with user, verb and object. */

@@ -66,7 +66,7 @@ public class WorldResource implements QuarkusTestResourceLifecycleManager {
 
   /** A new client acting as the operator's service account; the caller closes it. */
   public static KubernetesClient operatorClient(World world) {
-    return world.kubernetes().client(operatorApiToken(world.kubernetes()));
+    return world.kubernetes().clientFor(Installation.NAMESPACE, Installation.SERVICE_ACCOUNT);
   }
 
   /** Writes a fresh operator token valid for {@code lifetime} (negative: already expired). */

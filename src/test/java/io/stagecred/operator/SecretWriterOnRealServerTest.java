@@ -13,7 +13,6 @@ import io.stagecred.controlplane.AuditLog;
 import io.stagecred.controlplane.ControlPlane;
 import io.stagecred.it.Fixtures;
 import io.stagecred.it.Installation;
-import io.stagecred.it.WorldResource;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +37,7 @@ class SecretWriterOnRealServerTest {
   static void setUp() {
     kubernetes = Installation.installed();
     admin = kubernetes.admin();
-    operator = kubernetes.client(WorldResource.operatorApiToken(kubernetes));
+    operator = kubernetes.clientFor(Installation.NAMESPACE, Installation.SERVICE_ACCOUNT);
     namespace = Fixtures.namespace(admin, "writer");
     // Any existing object will do as the owner: one that exists keeps the garbage collector away.
     owner =
