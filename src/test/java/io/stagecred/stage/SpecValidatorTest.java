@@ -65,6 +65,12 @@ class SpecValidatorTest {
             PLAIN,
             "spec.region",
             "region name"),
+        bad(
+            "a region longer than the schema allows",
+            s -> s.setRegion("us-" + "east".repeat(8) + "-1"),
+            PLAIN,
+            "spec.region",
+            "region name"),
         bad("no stages at all", s -> s.setStages(null), PLAIN, "spec.stages", "at least one stage"),
         bad(
             "an empty stage list",
@@ -182,6 +188,12 @@ class SpecValidatorTest {
             "spec.stages[1].durationSeconds",
             "set identity.serviceAccountName"),
         bad(
+            "renewBefore longer than the schema allows",
+            s -> s.setRenewBefore("0".repeat(31) + "5m"),
+            PLAIN,
+            "spec.renewBefore",
+            "such as 20m"),
+        bad(
             "renewBefore in words",
             s -> s.setRenewBefore("20 minutes"),
             PLAIN,
@@ -223,6 +235,12 @@ class SpecValidatorTest {
             PLAIN,
             "spec.defaultStage",
             "one of [dev, prod]"),
+        bad(
+            "a mount path longer than the schema allows",
+            s -> s.setMountPath("/" + "a".repeat(1024)),
+            PLAIN,
+            "spec.mountPath",
+            "at most 1024"),
         bad(
             "a relative mount path",
             s -> s.setMountPath("var/run/stagecred"),
@@ -277,6 +295,12 @@ class SpecValidatorTest {
         bad(
             "a one-character externalId",
             chainedVia(SOURCE).andThen(s -> prod(s).setExternalId("x")),
+            PLAIN,
+            "spec.stages[1].externalId",
+            "2..1224"),
+        bad(
+            "an externalId longer than STS allows",
+            chainedVia(SOURCE).andThen(s -> prod(s).setExternalId("x".repeat(1225))),
             PLAIN,
             "spec.stages[1].externalId",
             "2..1224"),
@@ -363,6 +387,12 @@ class SpecValidatorTest {
             PLAIN,
             "spec.identity.audience",
             "is blank"),
+        bad(
+            "an audience longer than an OIDC client ID",
+            s -> s.setIdentity(identity("orders-deployer", "a".repeat(256), null)),
+            PLAIN,
+            "spec.identity.audience",
+            "longer than 255"),
         bad(
             "an audience without a service account",
             s -> s.setIdentity(identity(null, "sts.amazonaws.com", null)),
