@@ -83,7 +83,7 @@ public final class ControlPlane implements AutoCloseable {
   }
 
   /** Builds (or finds) the binaries, then starts etcd, the API server and the controller manager. */
-  private static ControlPlane start() {
+  static ControlPlane start() {
     Path dir;
     try {
       dir = Files.createTempDirectory("stagecred-controlplane");
@@ -206,6 +206,7 @@ public final class ControlPlane implements AutoCloseable {
 
   /** The API server's audit log: one entry per request, with user, verb and object. */
   public AuditLog audit() {
+    checkAlive();
     return AuditLog.read(dir.resolve("audit.log"));
   }
 
@@ -252,6 +253,16 @@ public final class ControlPlane implements AutoCloseable {
     Processes.checkAlive(apiServer, "kube-apiserver", dir.resolve("kube-apiserver.log"));
     Processes.checkAlive(
         controllerManager, "kube-controller-manager", dir.resolve("kube-controller-manager.log"));
+  }
+
+  /** The folder holding the logs, keys and etcd data. */
+  Path dir() {
+    return dir;
+  }
+
+  /** The running API server process. */
+  synchronized Process apiServerProcess() {
+    return apiServer;
   }
 
   @Override
