@@ -32,7 +32,7 @@ public final class DemoBootstrap {
   static final String OPERATOR_SUBJECT =
       "system:serviceaccount:stagecred-system:stagecred-operator";
   static final String SIDECAR_SUBJECT = "system:serviceaccount:ci:orders-deployer";
-  private static final String CRD = "crds/deploymentcredentials.stagecred.io-v1.yml";
+  private static final String CRD = CrdFacts.RESOURCE;
 
   private DemoBootstrap() {}
 
@@ -123,8 +123,10 @@ public final class DemoBootstrap {
     // In the demo, the operator's own identity is lent to the resources the demo applied.
     props.put("stagecred.operator-identity.allowed-namespaces", String.join(",", namespaces));
     props.put("stagecred.operator-identity.allowed-role-arns", "*");
+    Path kubeconfig = null;
     if (options.outputDir() != null) {
       props.put("stagecred.demo.output-dir", options.outputDir().toAbsolutePath().toString());
+      kubeconfig = writeKubeconfig(options.outputDir().toAbsolutePath(), kubernetes.url());
       if (sidecarStsUrl != null) {
         Instant now = clock.instant();
         Path sidecarEnv =
@@ -142,6 +144,13 @@ public final class DemoBootstrap {
             + kubernetes.url()
             + ", applied "
             + options.resources());
+    if (kubeconfig != null) {
+      System.out.println(
+          "stagecred demo: try kubectl: KUBECONFIG="
+              + kubeconfig
+              + " kubectl get dcred "
+              + (namespaces.isEmpty() ? "-A" : "-n " + namespaces.first()));
+    }
     return props;
   }
 
@@ -170,6 +179,38 @@ public final class DemoBootstrap {
             "STAGECRED_NAMESPACE=ci",
             ""));
     return env;
+  }
+
+  /**
+   * Writes {@code kubeconfig} into the output folder: one context pointing at the embedded API over
+   * plain HTTP on loopback, which asks for no credentials, so the file holds none.
+   */
+  static Path writeKubeconfig(Path outputDir, String apiUrl) throws IOException {
+    Files.createDirectories(outputDir);
+    Path file = outputDir.resolve("kubeconfig");
+    Files.writeString(
+        file,
+        String.join(
+            "\n",
+            "# kubectl access to the running stagecred demo's embedded Kubernetes API (no"
+                + " authentication).",
+            "apiVersion: v1",
+            "kind: Config",
+            "clusters:",
+            "- name: stagecred-demo",
+            "  cluster:",
+            "    server: " + apiUrl,
+            "users:",
+            "- name: stagecred-demo",
+            "  user: {}",
+            "contexts:",
+            "- name: stagecred-demo",
+            "  context:",
+            "    cluster: stagecred-demo",
+            "    user: stagecred-demo",
+            "current-context: stagecred-demo",
+            ""));
+    return file;
   }
 
   private static String readToken(Path file) {
