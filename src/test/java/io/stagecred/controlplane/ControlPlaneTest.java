@@ -2,6 +2,7 @@ package io.stagecred.controlplane;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -76,14 +77,18 @@ class ControlPlaneTest {
             .hasMessageContaining("403")
             .hasMessageContaining("system:serviceaccount:t:sa");
       }
-      assertThat(plane.audit().by("system:serviceaccount:t:sa"))
-          .anySatisfy(
-              e -> {
-                assertThat(e.verb()).isEqualTo("list");
-                assertThat(e.rbacResource()).isEqualTo("secrets");
-                assertThat(e.namespace()).isEqualTo("t");
-                assertThat(e.code()).isEqualTo(403);
-              });
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () ->
+                  assertThat(plane.audit().by("system:serviceaccount:t:sa"))
+                      .anySatisfy(
+                          e -> {
+                            assertThat(e.verb()).isEqualTo("list");
+                            assertThat(e.rbacResource()).isEqualTo("secrets");
+                            assertThat(e.namespace()).isEqualTo("t");
+                            assertThat(e.code()).isEqualTo(403);
+                          }));
 
       apiServer.destroyForcibly().waitFor();
       List<String> log =

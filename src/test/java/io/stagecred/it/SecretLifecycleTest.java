@@ -247,13 +247,18 @@ class SecretLifecycleTest {
     await()
         .atMost(OperatorTestSupport.TIMEOUT)
         .until(() -> client.secrets().inNamespace(ns).list().getItems().isEmpty());
-    // The owner references did it: the controller manager's garbage collector deleted them.
-    assertThat(world.kubernetes().audit().entries())
-        .filteredOn(e -> "secrets".equals(e.resource()) && ns.equals(e.namespace()))
-        .filteredOn(e -> "delete".equals(e.verb()) && e.code() == 200)
-        .extracting(AuditLog.Entry::user)
-        .containsOnly("system:kube-controller-manager")
-        .hasSize(2);
+    // The owner references did it: the controller manager's garbage collector deleted them (the
+    // audit log is written as each request completes, a moment after the client has its answer).
+    await()
+        .atMost(OperatorTestSupport.TIMEOUT)
+        .untilAsserted(
+            () ->
+                assertThat(world.kubernetes().audit().entries())
+                    .filteredOn(e -> "secrets".equals(e.resource()) && ns.equals(e.namespace()))
+                    .filteredOn(e -> "delete".equals(e.verb()) && e.code() == 200)
+                    .extracting(AuditLog.Entry::user)
+                    .containsOnly("system:kube-controller-manager")
+                    .hasSize(2));
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.stagecred.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -13,6 +14,7 @@ import io.stagecred.controlplane.AuditLog;
 import io.stagecred.controlplane.ControlPlane;
 import io.stagecred.it.Fixtures;
 import io.stagecred.it.Installation;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +29,7 @@ import org.junit.jupiter.api.Test;
  */
 class SecretWriterOnRealServerTest {
 
+  private static final Duration AUDIT_WAIT = Duration.ofSeconds(10);
   private static ControlPlane kubernetes;
   private static KubernetesClient admin;
   private static KubernetesClient operator;
@@ -99,9 +102,14 @@ class SecretWriterOnRealServerTest {
 
     assertThat(second.getData().get("k")).isEqualTo(Base64.getEncoder().encodeToString("two".getBytes()));
     assertThat(second.getMetadata().getLabels()).containsEntry("backup.example.com/include", "true");
-    assertThat(operatorWrites("update", "stale"))
-        .as("the first update met the other writer's change, the second landed")
-        .containsExactly(409, 200);
+    // The audit log is written as each request completes, a moment after the client has its answer.
+    await()
+        .atMost(AUDIT_WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(operatorWrites("update", "stale"))
+                    .as("the first update met the other writer's change, the second landed")
+                    .containsExactly(409, 200));
   }
 
   @Test
@@ -113,7 +121,10 @@ class SecretWriterOnRealServerTest {
     Secret again = writer.write(desired("raced", "two"), null, owner.getMetadata().getUid());
 
     assertThat(again.getData().get("k")).isEqualTo(Base64.getEncoder().encodeToString("two".getBytes()));
-    assertThat(operatorWrites("create", "raced")).containsExactly(201, 409);
+    await()
+        .atMost(AUDIT_WAIT)
+        .untilAsserted(
+            () -> assertThat(operatorWrites("create", "raced")).containsExactly(201, 409));
   }
 
   @Test

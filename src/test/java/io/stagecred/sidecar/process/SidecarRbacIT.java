@@ -1,6 +1,7 @@
 package io.stagecred.sidecar.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.stagecred.api.DeploymentCredential;
@@ -106,7 +107,10 @@ class SidecarRbacIT {
       assertThat(sidecar.process().exitValue()).as(sidecar.logText()).isZero();
     }
     assertThat(Files.readString(work.resolve("orders/credentials"))).contains("[dev]");
-    assertThat(sidecarGets("orders")).containsOnly(200).isNotEmpty();
+    // The audit log is written as each request completes, a moment after the client has its answer.
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> assertThat(sidecarGets("orders")).containsOnly(200).isNotEmpty());
   }
 
   @Test
@@ -119,6 +123,8 @@ class SidecarRbacIT {
           .contains("deploy/examples/sidecar-rbac.yaml");
     }
     assertThat(work.resolve("payments/credentials")).doesNotExist();
-    assertThat(sidecarGets("payments")).containsOnly(403).isNotEmpty();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> assertThat(sidecarGets("payments")).containsOnly(403).isNotEmpty());
   }
 }
