@@ -15,12 +15,17 @@ import java.util.concurrent.TimeUnit;
  * a cache folder outside the work tree (Maven runs it before the tests, so a cold build shows its
  * progress there) and prints that folder; asked again it answers at once.
  */
-final class Binaries {
+public final class Binaries {
 
   private static final Path BUILD_SCRIPT = Path.of("src/test/controlplane/build.sh");
   private static Path located;
 
   private Binaries() {}
+
+  /** The pinned kubectl, for tests that run it against something other than a control plane. */
+  public static Path kubectl() {
+    return locate().resolve("kubectl");
+  }
 
   static synchronized Path locate() {
     if (located == null) {

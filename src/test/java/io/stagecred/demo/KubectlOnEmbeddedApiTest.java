@@ -15,6 +15,7 @@ import io.stagecred.api.DeploymentCredential;
 import io.stagecred.api.DeploymentCredentialSpec;
 import io.stagecred.api.DeploymentCredentialStatus;
 import io.stagecred.api.StageSpec;
+import io.stagecred.controlplane.Binaries;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -61,7 +62,7 @@ class KubectlOnEmbeddedApiTest {
 
   @BeforeAll
   static void startTheApiAndFillIt() throws IOException {
-    kubectl = pinnedKubectl();
+    kubectl = Binaries.kubectl();
     Clock clock = Clock.offset(Clock.systemUTC(), API_AHEAD);
     api = new EmbeddedKubernetes((subject, audience, issued, expires) -> "unused", clock).start();
     kubeconfig = DemoBootstrap.writeKubeconfig(dir.resolve("out"), api.url());
@@ -342,20 +343,6 @@ class KubectlOnEmbeddedApiTest {
     command.add("--cache-dir=" + dir.resolve("kube-cache"));
     command.addAll(List.of(args));
     return run(command, Map.of("KUBECONFIG", kubeconfig.toString()), Duration.ofSeconds(30));
-  }
-
-  /**
-   * The kubectl that src/test/controlplane/build.sh built (from the module cache in seconds once
-   * built, as the Maven build does before the tests); its last line names the bin folder.
-   */
-  private static Path pinnedKubectl() {
-    Result built =
-        run(List.of("bash", "src/test/controlplane/build.sh"), Map.of(), Duration.ofMinutes(45));
-    assertThat(built.exit()).as(built.stderr()).isZero();
-    String[] lines = built.stdout().strip().split("\n");
-    Path bin = Path.of(lines[lines.length - 1].strip());
-    assertThat(bin.resolve("kubectl")).isExecutable();
-    return bin.resolve("kubectl");
   }
 
   private record Result(int exit, String stdout, String stderr) {}
