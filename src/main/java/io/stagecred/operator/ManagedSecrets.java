@@ -70,8 +70,8 @@ public final class ManagedSecrets {
    * {@code desired} laid over {@code existing}, for an update: stagecred's labels, annotations and
    * owner reference and the whole data replace their earlier values, while labels, annotations,
    * owner references and finalizers that other tools added are kept, and so is the {@code
-   * resourceVersion} the update is conditional on. The data stays stagecred's alone: a key
-   * someone adds is removed, as the data hash would otherwise call every later pass an edit.
+   * resourceVersion} the update is conditional on. The data stays stagecred's alone: a key someone
+   * adds is removed, as the data hash would otherwise call every later pass an edit.
    */
   public static Secret merged(Secret existing, Secret desired) {
     Map<String, String> labels = new TreeMap<>(orEmpty(existing.getMetadata().getLabels()));

@@ -9,8 +9,8 @@ import java.net.HttpURLConnection;
  * Writes a stage's Secret to the API server: creates it, or updates it with optimistic locking
  * ({@code resourceVersion}) after laying stagecred's part over what is there (see {@link
  * ManagedSecrets#merged}), so that labels and annotations other tools add survive. When another
- * writer got there first (HTTP 409), it reads the Secret again and retries, a few times, instead
- * of throwing away credentials it has just been issued.
+ * writer got there first (HTTP 409), it reads the Secret again and retries, a few times, instead of
+ * throwing away credentials it has just been issued.
  */
 final class SecretWriter {
 
@@ -41,11 +41,7 @@ final class SecretWriter {
           throw e;
         }
         current =
-            client
-                .secrets()
-                .inNamespace(namespace)
-                .withName(desired.getMetadata().getName())
-                .get();
+            client.secrets().inNamespace(namespace).withName(desired.getMetadata().getName()).get();
         if (current != null && !ManagedSecrets.ownedBy(current, ownerUid)) {
           // Someone else's Secret now has the name: the next reconciliation reports the conflict.
           throw e;

@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The pinned control-plane binaries. {@code src/test/controlplane/build.sh} builds them once into
- * a cache folder outside the work tree (Maven runs it before the tests, so a cold build shows its
+ * The pinned control-plane binaries. {@code src/test/controlplane/build.sh} builds them once into a
+ * cache folder outside the work tree (Maven runs it before the tests, so a cold build shows its
  * progress there) and prints that folder; asked again it answers at once.
  */
 public final class Binaries {

@@ -82,7 +82,9 @@ public final class ControlPlane implements AutoCloseable {
     return shared;
   }
 
-  /** Builds (or finds) the binaries, then starts etcd, the API server and the controller manager. */
+  /**
+   * Builds (or finds) the binaries, then starts etcd, the API server and the controller manager.
+   */
   static ControlPlane start() {
     Path dir;
     try {
@@ -223,8 +225,8 @@ public final class ControlPlane implements AutoCloseable {
   }
 
   /**
-   * From when the API server was stopped until it was ready again: requests that reached it in
-   * that window may be refused (403) before its RBAC caches are filled, whoever makes them.
+   * From when the API server was stopped until it was ready again: requests that reached it in that
+   * window may be refused (403) before its RBAC caches are filled, whoever makes them.
    */
   public record Restart(Instant stopped, Instant ready) {
     public boolean covers(Instant time) {
@@ -328,10 +330,7 @@ public final class ControlPlane implements AutoCloseable {
             "--unsafe-no-fsync=true",
             "--log-level=warn");
     await(
-        "etcd",
-        etcd,
-        dir.resolve("etcd.log"),
-        () -> httpOk(URI.create(client + "/health"), null));
+        "etcd", etcd, dir.resolve("etcd.log"), () -> httpOk(URI.create(client + "/health"), null));
   }
 
   private synchronized void startApiServer() {
@@ -417,7 +416,8 @@ public final class ControlPlane implements AutoCloseable {
     }
     connection.setConnectTimeout(1000);
     connection.setReadTimeout(5000);
-    try (InputStream body = connection.getResponseCode() == 200 ? connection.getInputStream() : null) {
+    try (InputStream body =
+        connection.getResponseCode() == 200 ? connection.getInputStream() : null) {
       return body != null;
     } finally {
       connection.disconnect();

@@ -44,12 +44,12 @@ class ControlPlaneTest {
       admin
           .serviceAccounts()
           .inNamespace("t")
-          .resource(new ServiceAccountBuilder().withNewMetadata().withName("sa").endMetadata().build())
+          .resource(
+              new ServiceAccountBuilder().withNewMetadata().withName("sa").endMetadata().build())
           .create();
 
       String token = plane.token("t", "sa", "sts.amazonaws.com", Duration.ofMinutes(10));
-      JsonNode claims =
-          JSON.readTree(Base64.getUrlDecoder().decode(token.split("\\.")[1]));
+      JsonNode claims = JSON.readTree(Base64.getUrlDecoder().decode(token.split("\\.")[1]));
       assertThat(claims.path("iss").asText()).isEqualTo(plane.issuer());
       assertThat(claims.path("sub").asText()).isEqualTo("system:serviceaccount:t:sa");
       assertThat(claims.path("aud").get(0).asText()).isEqualTo("sts.amazonaws.com");

@@ -50,7 +50,8 @@ public final class Pem {
           KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
           store.load(null, null);
           int i = 0;
-          for (Certificate cert : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+          for (Certificate cert :
+              CertificateFactory.getInstance("X.509").generateCertificates(in)) {
             store.setCertificateEntry("cert-" + i++, cert);
           }
           TrustManagerFactory tmf =

@@ -29,10 +29,10 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The committed CRD on a real API server: accepted (its CEL rules within the server's cost
- * limits), Established, each schema and CEL rule refusing the spec it exists for with a message
- * naming the field, good specs accepted, and the printer columns rendered by the pinned kubectl as
- * the README shows them.
+ * The committed CRD on a real API server: accepted (its CEL rules within the server's cost limits),
+ * Established, each schema and CEL rule refusing the spec it exists for with a message naming the
+ * field, good specs accepted, and the printer columns rendered by the pinned kubectl as the README
+ * shows them.
  */
 class CrdOnRealServerTest {
 
@@ -62,7 +62,9 @@ class CrdOnRealServerTest {
                 Collectors.toMap(
                     CustomResourceDefinitionCondition::getType,
                     CustomResourceDefinitionCondition::getStatus));
-    assertThat(conditions).containsEntry("Established", "True").containsEntry("NamesAccepted", "True");
+    assertThat(conditions)
+        .containsEntry("Established", "True")
+        .containsEntry("NamesAccepted", "True");
     assertThat(crd.getStatus().getAcceptedNames().getShortNames()).containsExactly("dcred");
   }
 
@@ -105,7 +107,8 @@ class CrdOnRealServerTest {
 
   static Stream<Arguments> refusedBySchema() {
     return Stream.of(
-        refused("missing region", "spec.region: Required value", dc -> dc.getSpec().setRegion(null)),
+        refused(
+            "missing region", "spec.region: Required value", dc -> dc.getSpec().setRegion(null)),
         refused("malformed region", "spec.region", dc -> dc.getSpec().setRegion("US East")),
         refused(
             "over-long region",
@@ -149,7 +152,10 @@ class CrdOnRealServerTest {
             "stage lifetime too long",
             "spec.stages[0].durationSeconds",
             dc -> dc.getSpec().getStages().get(0).setDurationSeconds(50000)),
-        refused("unparseable renewBefore", "spec.renewBefore", dc -> dc.getSpec().setRenewBefore("soon")),
+        refused(
+            "unparseable renewBefore",
+            "spec.renewBefore",
+            dc -> dc.getSpec().setRenewBefore("soon")),
         refused(
             "unknown defaultStage",
             "spec.defaultStage: Invalid value",
@@ -238,8 +244,12 @@ class CrdOnRealServerTest {
     admin.resource(dc).updateStatus();
 
     List<String> lines = kubernetes.kubectl("get", "dcred", "-n", NS, "columns").lines().toList();
-    assertThat(columns(lines.get(0))).containsExactly("NAME", "AGE", "READY", "NEXT", "RENEWAL", "STAGES");
-    assertThat(lines.get(1)).contains("2026-12-01T10:38:12Z").contains("1/1").doesNotContain("<invalid>");
+    assertThat(columns(lines.get(0)))
+        .containsExactly("NAME", "AGE", "READY", "NEXT", "RENEWAL", "STAGES");
+    assertThat(lines.get(1))
+        .contains("2026-12-01T10:38:12Z")
+        .contains("1/1")
+        .doesNotContain("<invalid>");
 
     // The README's example output has kubectl's header and a row of the same shape.
     List<String> readme = Files.readAllLines(Path.of("README.md"));

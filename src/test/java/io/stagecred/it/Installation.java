@@ -3,8 +3,8 @@ package io.stagecred.it;
 import io.stagecred.controlplane.ControlPlane;
 
 /**
- * Installs stagecred on a real control plane the way a platform team does: {@code kubectl apply
- * -k deploy/} (CRD, namespace, service account, RBAC, Deployment), then waits for the CRD to be
+ * Installs stagecred on a real control plane the way a platform team does: {@code kubectl apply -k
+ * deploy/} (CRD, namespace, service account, RBAC, Deployment), then waits for the CRD to be
  * Established. It also lets anonymous clients read the service-account issuer's discovery
  * documents, as clusters whose issuer IAM reads do.
  */

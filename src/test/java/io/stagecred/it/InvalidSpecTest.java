@@ -36,8 +36,8 @@ class InvalidSpecTest {
   @InjectWorld World world;
 
   /**
-   * Specs the CRD schema accepts but the operator cannot serve: rules across fields that the
-   * schema does not express. What the schema refuses is proven in {@link CrdOnRealServerTest}.
+   * Specs the CRD schema accepts but the operator cannot serve: rules across fields that the schema
+   * does not express. What the schema refuses is proven in {@link CrdOnRealServerTest}.
    */
   static Stream<Arguments> badSpecs() {
     return Stream.of(

@@ -19,10 +19,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The operator's ClusterRole in deploy/rbac.yaml grants exactly what the operator calls: read from
- * the API server's audit log after every operator test has run as the operator's service account
- * (a {@code @QuarkusTest}, so that it sees the control plane those tests used),
- * no request of the operator was refused (but while the API server restarted: it refuses everyone
- * until its RBAC caches are filled), and every granted verb on every granted resource was used.
+ * the API server's audit log after every operator test has run as the operator's service account (a
+ * {@code @QuarkusTest}, so that it sees the control plane those tests used), no request of the
+ * operator was refused (but while the API server restarted: it refuses everyone until its RBAC
+ * caches are filled), and every granted verb on every granted resource was used.
  */
 @QuarkusTest
 @WithTestResource(WorldResource.class)
@@ -44,7 +44,9 @@ class RbacAuditTest {
             .filter(e -> !e.resource().isEmpty()) // discovery (/api, /version) is open to all
             .toList();
     List<ControlPlane.Restart> restarts = world.kubernetes().restarts();
-    assertThat(requests).as("the operator tests ran as the operator's service account").isNotEmpty();
+    assertThat(requests)
+        .as("the operator tests ran as the operator's service account")
+        .isNotEmpty();
 
     assertThat(requests)
         .as("requests the API server refused (403)")
@@ -60,7 +62,8 @@ class RbacAuditTest {
   private static Set<String> granted(Path rbac) throws IOException {
     Set<String> out = new TreeSet<>();
     ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
-    for (JsonNode doc : yaml.readerFor(JsonNode.class).<JsonNode>readValues(rbac.toFile()).readAll()) {
+    for (JsonNode doc :
+        yaml.readerFor(JsonNode.class).<JsonNode>readValues(rbac.toFile()).readAll()) {
       if (!"ClusterRole".equals(doc.path("kind").asText())) {
         continue;
       }

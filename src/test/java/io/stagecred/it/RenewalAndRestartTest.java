@@ -70,7 +70,8 @@ class RenewalAndRestartTest {
     String firstKey =
         DeployPod.read(client.secrets().inNamespace(ns).withName("app-dev").get())
             .get("AWS_ACCESS_KEY_ID");
-    // Another tool labels and annotates the Secret (a backup tool, a reflector): the renewal keeps it.
+    // Another tool labels and annotates the Secret (a backup tool, a reflector): the renewal keeps
+    // it.
     client
         .secrets()
         .inNamespace(ns)
@@ -93,7 +94,8 @@ class RenewalAndRestartTest {
         .isAfter(expiration);
     assertThat(DeployPod.callerFromEnv(DeployPod.read(renewed), "AWS_", world.sts().endpoint()))
         .contains("assumed-role/renew-fast/");
-    assertThat(renewed.getMetadata().getLabels()).containsEntry("backup.example.com/include", "true");
+    assertThat(renewed.getMetadata().getLabels())
+        .containsEntry("backup.example.com/include", "true");
     assertThat(renewed.getMetadata().getAnnotations())
         .containsEntry("reflector.example.com/allowed", "ci-*");
     awaitEvent(client, ns, "CredentialsRenewed");
@@ -133,7 +135,9 @@ class RenewalAndRestartTest {
         .contains("assumed-role/outage/");
     awaitReady(client, ns, "app", "True", "CredentialsIssued");
     // ... and serves resources created after it.
-    client.resource(Fixtures.resource(ns, "later", "deployer", Fixtures.stage("dev", role))).create();
+    client
+        .resource(Fixtures.resource(ns, "later", "deployer", Fixtures.stage("dev", role)))
+        .create();
     awaitReady(client, ns, "later", "True", "CredentialsIssued");
   }
 

@@ -237,7 +237,11 @@ class SecretLifecycleTest {
     client
         .resource(
             Fixtures.resource(
-                ns, "app", "deployer", Fixtures.stage("dev", DEV_ROLE), Fixtures.stage("prod", PROD_ROLE)))
+                ns,
+                "app",
+                "deployer",
+                Fixtures.stage("dev", DEV_ROLE),
+                Fixtures.stage("prod", PROD_ROLE)))
         .create();
     awaitReady(client, ns, "app", "True", "CredentialsIssued");
     assertThat(client.secrets().inNamespace(ns).list().getItems()).hasSize(2);

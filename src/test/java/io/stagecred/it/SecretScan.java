@@ -53,7 +53,8 @@ public final class SecretScan {
   /** Statuses and events of every DeploymentCredential: what users see with kubectl. */
   static String visibleObjects(World world) {
     KubernetesClient client = world.admin();
-    return Serialization.asJson(client.resources(DeploymentCredential.class).inAnyNamespace().list())
+    return Serialization.asJson(
+            client.resources(DeploymentCredential.class).inAnyNamespace().list())
         + "\n"
         + Serialization.asJson(client.v1().events().inAnyNamespace().list());
   }

@@ -16,10 +16,10 @@ import java.util.Map;
 
 /**
  * Starts the {@link World} before the application and points the operator at it: the Kubernetes
- * client at the real API server with a TokenRequest token of the operator's service account (so
- * the operator holds exactly what deploy/rbac.yaml grants), the STS client at the emulator, which
- * trusts the API server's service-account issuer through its discovery document, and the
- * operator's own identity at a token file signed by a second issuer the emulator trusts.
+ * client at the real API server with a TokenRequest token of the operator's service account (so the
+ * operator holds exactly what deploy/rbac.yaml grants), the STS client at the emulator, which
+ * trusts the API server's service-account issuer through its discovery document, and the operator's
+ * own identity at a token file signed by a second issuer the emulator trusts.
  */
 public class WorldResource implements QuarkusTestResourceLifecycleManager {
 

@@ -106,7 +106,9 @@ class ManagedSecretsTest {
 
     Secret merged = ManagedSecrets.merged(old, fresh);
 
-    assertThat(merged.getMetadata().getResourceVersion()).as("the update is conditional").isEqualTo("41");
+    assertThat(merged.getMetadata().getResourceVersion())
+        .as("the update is conditional")
+        .isEqualTo("41");
     assertThat(merged.getMetadata().getLabels())
         .containsEntry("backup.example.com/include", "true")
         .containsAllEntriesOf(fresh.getMetadata().getLabels());

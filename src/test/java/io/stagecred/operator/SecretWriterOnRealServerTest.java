@@ -23,9 +23,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The operator's Secret write path on a real API server, as the operator's service account: a
- * stale {@code resourceVersion} gets a 409 that the writer recovers from by reading again, keeping
- * what the other writer added; a Secret someone else owns is never overwritten.
+ * The operator's Secret write path on a real API server, as the operator's service account: a stale
+ * {@code resourceVersion} gets a 409 that the writer recovers from by reading again, keeping what
+ * the other writer added; a Secret someone else owns is never overwritten.
  */
 class SecretWriterOnRealServerTest {
 
@@ -47,7 +47,8 @@ class SecretWriterOnRealServerTest {
         admin
             .configMaps()
             .inNamespace(namespace)
-            .resource(new ConfigMapBuilder().withNewMetadata().withName("owner").endMetadata().build())
+            .resource(
+                new ConfigMapBuilder().withNewMetadata().withName("owner").endMetadata().build())
             .create();
   }
 
@@ -100,8 +101,10 @@ class SecretWriterOnRealServerTest {
 
     Secret second = writer.write(desired("stale", "two"), first, owner.getMetadata().getUid());
 
-    assertThat(second.getData().get("k")).isEqualTo(Base64.getEncoder().encodeToString("two".getBytes()));
-    assertThat(second.getMetadata().getLabels()).containsEntry("backup.example.com/include", "true");
+    assertThat(second.getData().get("k"))
+        .isEqualTo(Base64.getEncoder().encodeToString("two".getBytes()));
+    assertThat(second.getMetadata().getLabels())
+        .containsEntry("backup.example.com/include", "true");
     // The audit log is written as each request completes, a moment after the client has its answer.
     await()
         .atMost(AUDIT_WAIT)
@@ -120,7 +123,8 @@ class SecretWriterOnRealServerTest {
     // A reconciliation that had not seen that Secret yet (its cache lagging) creates it again.
     Secret again = writer.write(desired("raced", "two"), null, owner.getMetadata().getUid());
 
-    assertThat(again.getData().get("k")).isEqualTo(Base64.getEncoder().encodeToString("two".getBytes()));
+    assertThat(again.getData().get("k"))
+        .isEqualTo(Base64.getEncoder().encodeToString("two".getBytes()));
     await()
         .atMost(AUDIT_WAIT)
         .untilAsserted(

@@ -54,7 +54,10 @@ class SidecarRbacIT {
         admin.resources(DeploymentCredential.class).inNamespace("ci").withName("orders").get();
     sts = StsEmulator.builder().build().start();
     sts.trustDiscovered(URI.create(kubernetes.issuer()), kubernetes.trust().sslContext());
-    orders.getSpec().getStages().forEach(s -> sts.allowWebIdentity(s.getRoleArn(), SUBJECT, "sts.amazonaws.com"));
+    orders
+        .getSpec()
+        .getStages()
+        .forEach(s -> sts.allowWebIdentity(s.getRoleArn(), SUBJECT, "sts.amazonaws.com"));
     work = Files.createDirectories(SidecarProcess.WORK.resolve("rbac"));
     // The pod's projected web-identity token, as IRSA mounts it.
     Files.writeString(
@@ -77,14 +80,22 @@ class SidecarRbacIT {
     return SidecarProcess.sidecar("rbac-" + resource)
         .env(
             Map.of(
-                "STAGECRED_STAGE", "dev",
-                "STAGECRED_DEPLOYMENT_CREDENTIAL", resource,
-                "STAGECRED_NAMESPACE", "ci",
-                "STAGECRED_ONCE", "true",
-                "STAGECRED_OUTPUT_DIR", work.resolve(resource).toString(),
-                "AWS_WEB_IDENTITY_TOKEN_FILE", work.resolve("web-identity-token").toString(),
-                "AWS_REGION", "us-east-1",
-                "AWS_ENDPOINT_URL_STS", sts.endpoint().toString()))
+                "STAGECRED_STAGE",
+                "dev",
+                "STAGECRED_DEPLOYMENT_CREDENTIAL",
+                resource,
+                "STAGECRED_NAMESPACE",
+                "ci",
+                "STAGECRED_ONCE",
+                "true",
+                "STAGECRED_OUTPUT_DIR",
+                work.resolve(resource).toString(),
+                "AWS_WEB_IDENTITY_TOKEN_FILE",
+                work.resolve("web-identity-token").toString(),
+                "AWS_REGION",
+                "us-east-1",
+                "AWS_ENDPOINT_URL_STS",
+                sts.endpoint().toString()))
         // The service account's API token, as the kubelet mounts it into the pod.
         .env("QUARKUS_KUBERNETES_CLIENT_API_SERVER_URL", kubernetes.url())
         .env("QUARKUS_KUBERNETES_CLIENT_CA_CERT_FILE", kubernetes.caFile().toString())
