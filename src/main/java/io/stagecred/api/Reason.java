@@ -1,13 +1,13 @@
 package io.stagecred.api;
 
 /**
- * Machine-readable reasons used in conditions, per-stage status and events. Each names a cause; the
- * accompanying message says what to fix.
+ * Machine-readable reasons, the one vocabulary of conditions, per-stage status, events and the
+ * renewal checks. Each names a cause; the accompanying message says what to fix.
  */
 public enum Reason {
   /** Every concrete stage holds valid credentials for the current spec. */
   CredentialsIssued,
-  /** Credentials were renewed before they expired. */
+  /** Credentials were renewed (their renewal time had come, or they had expired). */
   CredentialsRenewed,
   /** Issuing is in progress (first reconcile, or some stages still pending). */
   Pending,
@@ -35,6 +35,20 @@ public enum Reason {
   SecretConflict,
   /** A managed Secret was deleted or edited and has been restored. */
   SecretRestored,
-  /** The Kubernetes API refused or failed a write. */
-  KubernetesApiError
+  /** The Kubernetes API refused or failed a request. */
+  KubernetesApiError,
+  /** The sidecar cannot write its credential files to its output folder. */
+  OutputUnwritable,
+  /** Something stagecred did not expect; the message names the exception's class. */
+  InternalError,
+  /** Check result: no Secret exists for the stage yet (first issue, or it was deleted). */
+  SecretMissing,
+  /** Check result: the Secret's data or sealed annotations were changed by someone else. */
+  SecretEdited,
+  /** Check result: the Secret holds credentials issued for an earlier spec of the stage. */
+  SpecChanged,
+  /** The credentials held have expired (and could not be renewed in time). */
+  Expired,
+  /** Check result: the stage's renewal time has come. */
+  RenewalDue
 }

@@ -42,6 +42,15 @@ public class StageStatus {
       "Consecutive failed attempts since the last success; drives the retry backoff.")
   private Integer failures;
 
+  @JsonPropertyDescription(
+      "When a failed stage is tried again (RFC 3339); sooner when its spec or Secret changes.")
+  private String nextAttemptTime;
+
+  @JsonPropertyDescription(
+      "What the last failure is remembered against (the stage's spec fingerprint and Secret"
+          + " version); while it is unchanged the stage waits for nextAttemptTime.")
+  private String retryBasis;
+
   public String getName() {
     return name;
   }
@@ -128,5 +137,21 @@ public class StageStatus {
 
   public void setFailures(Integer failures) {
     this.failures = failures;
+  }
+
+  public String getNextAttemptTime() {
+    return nextAttemptTime;
+  }
+
+  public void setNextAttemptTime(String nextAttemptTime) {
+    this.nextAttemptTime = nextAttemptTime;
+  }
+
+  public String getRetryBasis() {
+    return retryBasis;
+  }
+
+  public void setRetryBasis(String retryBasis) {
+    this.retryBasis = retryBasis;
   }
 }

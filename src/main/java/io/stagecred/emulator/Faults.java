@@ -61,6 +61,10 @@ final class Faults {
     return null;
   }
 
+  synchronized void remove(String target) {
+    entries.removeIf(e -> e.action.equals(target));
+  }
+
   synchronized void clear() {
     entries.clear();
   }

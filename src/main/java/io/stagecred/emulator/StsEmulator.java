@@ -227,6 +227,12 @@ public final class StsEmulator implements AutoCloseable {
     return this;
   }
 
+  /** Forgets the pending faults aimed at {@code target} (an action, a role ARN or "*"). */
+  public StsEmulator heal(String target) {
+    faults.remove(target);
+    return this;
+  }
+
   /**
    * Forgets pending faults and recorded calls; trust rules, issuers and issued credentials stay.
    */

@@ -1,11 +1,11 @@
 package io.stagecred.identity;
 
-import io.stagecred.api.Reason;
+import io.stagecred.failure.Failure;
+import io.stagecred.failure.IdentityFailure;
 import io.stagecred.sts.CallContext;
 import io.stagecred.sts.IssuedCredentials;
 import io.stagecred.sts.SessionNames;
 import io.stagecred.sts.StsErrorClassifier;
-import io.stagecred.sts.StsFailure;
 import io.stagecred.sts.StsGateway;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -57,9 +57,7 @@ public final class IssuingSession {
         token = tokens.get();
       }
     } catch (IdentityUnavailableException e) {
-      return new Result(
-          null,
-          new StsFailure(Reason.IdentityUnavailable, true, "IdentityUnavailable", e.getMessage()));
+      return new Result(null, new IdentityFailure(e.getMessage()));
     }
     String sessionName = SessionNames.roleSessionName(namespace, name, request.stage());
     if (!identity.chained()) {
@@ -113,5 +111,5 @@ public final class IssuingSession {
   }
 
   /** Exactly one of the two is set. */
-  public record Result(IssuedCredentials credentials, StsFailure failure) {}
+  public record Result(IssuedCredentials credentials, Failure failure) {}
 }

@@ -15,13 +15,18 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 import io.stagecred.api.DeploymentCredential;
+import io.stagecred.api.DeploymentCredentialSpec;
 import io.stagecred.api.DeploymentCredentialStatus;
+import io.stagecred.api.EventType;
 import io.stagecred.api.Reason;
 import io.stagecred.config.StagecredConfig;
+import io.stagecred.failure.InternalFailure;
 import io.stagecred.identity.IdentityPlan;
 import io.stagecred.identity.IssuingSession;
 import io.stagecred.identity.OperatorIdentityPolicy;
 import io.stagecred.identity.TokenSource;
+import io.stagecred.renewal.RenewalPolicy;
+import io.stagecred.renewal.SecretFacts;
 import io.stagecred.stage.SpecValidator;
 import io.stagecred.stage.ValidationContext;
 import io.stagecred.stage.Violation;
@@ -42,9 +47,10 @@ import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /**
- * Reconciles a DeploymentCredential: validates it, checks who may call STS, lets {@link
- * StageHandler} bring each concrete stage's Secret up to date, deletes Secrets of removed stages,
- * writes status and schedules the next renewal or retry with JOSDK's reschedule.
+ * Reconciles a DeploymentCredential: gathers what concerns the whole resource (its validity, who
+ * may call STS, the Secrets it owns), lets {@link StageHandler} decide and act for each concrete
+ * stage (an invalid entry stops only its stage), deletes Secrets of removed stages, writes status
+ * and schedules the next look at the earliest renewal, retry or expiry with JOSDK's reschedule.
  */
 @ControllerConfiguration(name = DeploymentCredentialReconciler.NAME)
 public class DeploymentCredentialReconciler implements Reconciler<DeploymentCredential> {
@@ -52,10 +58,14 @@ public class DeploymentCredentialReconciler implements Reconciler<DeploymentCred
   public static final String NAME = "deploymentcredential";
   private static final Logger LOG = Logger.getLogger(DeploymentCredentialReconciler.class);
 
+  /** Shortest delay of a scheduled reconciliation: an expiry a moment away is looked at then. */
+  private static final Duration MIN_DELAY = Duration.ofSeconds(1);
+
   private final StagecredConfig config;
   private final Clock clock;
   private final StsGateway sts;
   private final OperatorIdentityPolicy operatorIdentityPolicy;
+  private InformerEventSource<Secret, DeploymentCredential> secrets;
 
   public DeploymentCredentialReconciler(StagecredConfig config, Clock clock, StsGateway sts) {
     this.config = config;
@@ -70,146 +80,225 @@ public class DeploymentCredentialReconciler implements Reconciler<DeploymentCred
   @Override
   public List<EventSource<?, DeploymentCredential>> prepareEventSources(
       EventSourceContext<DeploymentCredential> context) {
-    InformerEventSourceConfiguration<Secret> secrets =
+    InformerEventSourceConfiguration<Secret> config =
         InformerEventSourceConfiguration.from(Secret.class, DeploymentCredential.class)
             .withLabelSelector(Names.MANAGED_SELECTOR)
             .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(DeploymentCredential.class))
             .build();
-    return List.of(new InformerEventSource<>(secrets, context));
+    secrets = new InformerEventSource<>(config, context);
+    return List.of(secrets);
   }
 
   @Override
   public UpdateControl<DeploymentCredential> reconcile(
       DeploymentCredential resource, Context<DeploymentCredential> context) {
     Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+    DeploymentCredentialSpec spec = resource.getSpec();
     String namespace = resource.getMetadata().getNamespace();
     String name = resource.getMetadata().getName();
-    long generation = generation(resource);
-    DeploymentCredentialStatus previous = resource.getStatus();
     // Everything that talks to Kubernetes uses the framework's client for this reconciliation.
     EventRecorder events = new EventRecorder(context.getClient(), clock);
-
-    List<Violation> violations =
-        SpecValidator.validate(
-            resource.getSpec(), new ValidationContext(name, config.operatorIdentity().chain()));
-    if (!violations.isEmpty()) {
-      String message =
-          "invalid spec: "
-              + violations.stream()
-                  .map(v -> v.field() + " " + v.message())
-                  .collect(Collectors.joining("; "));
-      return refuse(resource, context, events, Reason.InvalidSpec, message, now);
-    }
-
-    IdentityPlan identity =
-        IdentityPlan.of(
-            resource.getSpec(),
-            namespace,
-            config.tokenRequest().defaultAudience(),
-            config.operatorIdentity().chain(),
-            config.operatorIdentity().roleArn());
-    List<StagePlan> plans = StagePlan.of(resource, identity);
-    if (identity.operatorOwn()) {
-      // A declared source role is reached with the operator's token too, so it must be allowed.
-      List<String> roles = new ArrayList<>();
-      if (resource.getSpec().getIdentity() != null
-          && resource.getSpec().getIdentity().getSourceRoleArn() != null) {
-        roles.add(resource.getSpec().getIdentity().getSourceRoleArn());
-      }
-      plans.forEach(p -> roles.add(p.roleArn()));
-      Optional<String> refusal = operatorIdentityPolicy.refusal(namespace, roles);
-      if (refusal.isPresent()) {
-        String message = "refused to use the operator's own identity: " + refusal.get();
-        return refuse(resource, context, events, Reason.IdentityRefused, message, now);
-      }
-    }
-
     Map<String, Secret> held =
         context.getSecondaryResources(Secret.class).stream()
             .collect(
                 Collectors.toMap(s -> s.getMetadata().getName(), Function.identity(), (a, b) -> a));
+
+    // Gather and check what concerns the whole resource.
+    List<Violation> violations =
+        SpecValidator.validate(
+            spec, new ValidationContext(name, config.operatorIdentity().chain()));
+    List<Violation> resourceWide = violations.stream().filter(Violation::resourceWide).toList();
+    if (!resourceWide.isEmpty()) {
+      return refuse(
+          resource,
+          context,
+          events,
+          held,
+          Reason.InvalidSpec,
+          "invalid spec: " + join(resourceWide),
+          now);
+    }
+    IdentityPlan identity =
+        IdentityPlan.of(
+            spec,
+            namespace,
+            config.tokenRequest().defaultAudience(),
+            config.operatorIdentity().chain(),
+            config.operatorIdentity().roleArn());
+    StageEntries entries = StageEntries.of(resource, identity, violations);
+    Optional<String> refusal = identityRefusal(spec, namespace, identity, entries.plans());
+    if (refusal.isPresent()) {
+      return refuse(
+          resource,
+          context,
+          events,
+          held,
+          Reason.IdentityRefused,
+          "refused to use the operator's own identity: " + refusal.get(),
+          now);
+    }
+
+    // Decide and act, stage by stage: an invalid entry stops only its own stage.
     TokenSource tokens = new TokenSource(context.getClient(), config);
     IssuingSession session =
         new IssuingSession(
             namespace,
             name,
-            resource.getSpec().getRegion(),
+            spec.getRegion(),
             identity,
             () -> tokens.token(identity, namespace),
             sts);
-    StageHandler stages = new StageHandler(context.getClient(), events, config.renewal());
+    StageHandler stages =
+        new StageHandler(
+            context.getClient(),
+            new SecretWriter(context.getClient(), secrets),
+            events,
+            config.renewal());
+    Optional<Duration> renewBefore =
+        Optional.ofNullable(spec.getRenewBefore()).map(RenewalPolicy::parseDuration);
     List<StageOutcome> outcomes = new ArrayList<>();
-    for (StagePlan plan : plans) {
-      outcomes.add(stages.handle(resource, plan, held.get(plan.secretName()), session, now));
+    for (StageEntries.Entry entry : entries.concrete()) {
+      outcomes.add(
+          entry.plan() != null
+              ? stages.handle(
+                  resource,
+                  entry.plan(),
+                  renewBefore,
+                  held.get(entry.plan().secretName()),
+                  session,
+                  now)
+              : StageOutcome.notIssued(
+                  entry.ref(),
+                  heldFacts(resource, held.get(entry.ref().secretName())),
+                  Reason.InvalidSpec,
+                  "not issued or renewed while this stage's entry is invalid: "
+                      + join(entry.violations()),
+                  now));
     }
-    Set<String> wanted = plans.stream().map(StagePlan::secretName).collect(Collectors.toSet());
+    Set<String> wanted = entries.secretNames();
     held.values().stream()
         .filter(s -> !wanted.contains(s.getMetadata().getName()))
         .filter(s -> ManagedSecrets.ownedBy(s, resource.getMetadata().getUid()))
         .forEach(s -> stages.deleteRemoved(resource, s));
-
+    if (!entries.invalid().isEmpty()) {
+      String message = "invalid spec: " + join(entries.invalid());
+      LOG.warnf("%s/%s: %s", namespace, name, message);
+      events.record(resource, EventType.Warning, Reason.InvalidSpec, message);
+    }
     DeploymentCredentialStatus status =
-        StatusBuilder.fromStages(previous, generation, outcomes, now);
-    Duration next =
-        outcomes.stream()
-            .map(StageOutcome::nextAttempt)
-            .filter(Objects::nonNull)
-            .min(Comparator.naturalOrder())
-            .map(t -> Duration.between(now, t))
-            .map(
-                d ->
-                    d.compareTo(config.renewal().minInterval()) < 0
-                        ? config.renewal().minInterval()
-                        : d)
-            .orElse(null);
-    return finish(resource, context, status, next);
+        StatusBuilder.fromStages(
+            resource.getStatus(),
+            generation(resource),
+            outcomes,
+            entries.invalid().stream().map(Violation::toString).toList(),
+            now);
+    return finish(resource, context, status, nextCheck(outcomes, now));
   }
 
   @Override
   public ErrorStatusUpdateControl<DeploymentCredential> updateErrorStatus(
       DeploymentCredential resource, Context<DeploymentCredential> context, Exception e) {
-    // Unexpected failures (API conflicts, outages) are retried by JOSDK with backoff. The status
-    // says
-    // what failed without the exception text, which could quote request content.
-    String detail =
-        e instanceof KubernetesClientException k
-            ? "the Kubernetes API answered HTTP " + k.getCode()
-            : e.getClass().getSimpleName();
+    // Exceptions reach here from the Kubernetes API (conflicts, outages) or from a bug; JOSDK
+    // retries with backoff. The status names the HTTP code or the exception's class, never its
+    // text, which could quote request content.
+    Reason reason;
+    String message;
+    if (e instanceof KubernetesClientException k) {
+      reason = Reason.KubernetesApiError;
+      message =
+          "reconciliation failed: the Kubernetes API "
+              + (k.getCode() > 0 ? "answered HTTP " + k.getCode() : "could not be reached")
+              + "; retrying with backoff";
+    } else {
+      InternalFailure failure = InternalFailure.of(e, "reconciling");
+      reason = failure.reason();
+      message = failure.message();
+    }
     LOG.warnf(
-        "%s/%s: reconciliation failed (%s); retrying",
-        resource.getMetadata().getNamespace(), resource.getMetadata().getName(), detail);
+        "%s/%s: %s",
+        resource.getMetadata().getNamespace(), resource.getMetadata().getName(), message);
     writeStatus(
         resource,
         context,
-        StatusBuilder.refused(
+        StatusBuilder.failed(
             resource.getStatus(),
             generation(resource),
-            Reason.KubernetesApiError,
-            "reconciliation failed: " + detail + "; retrying with backoff",
+            reason,
+            message,
             clock.instant().truncatedTo(ChronoUnit.SECONDS)));
     return ErrorStatusUpdateControl.noStatusUpdate();
   }
 
   /**
    * A resource the operator will not act on as it stands: the reason goes to the log, a Warning
-   * event and the status. Nothing is rescheduled; the fix (a spec change) triggers the next run.
+   * event and the status, which says per stage what its Secret still holds. Looked at again when
+   * held credentials expire (so that status turns honest then) or when the spec changes.
    */
   private UpdateControl<DeploymentCredential> refuse(
       DeploymentCredential resource,
       Context<DeploymentCredential> context,
       EventRecorder events,
+      Map<String, Secret> held,
       Reason reason,
       String message,
       Instant now) {
     LOG.warnf(
         "%s/%s: %s",
         resource.getMetadata().getNamespace(), resource.getMetadata().getName(), message);
-    events.warning(resource, reason, message);
+    events.record(resource, EventType.Warning, reason, message);
+    List<StageOutcome> outcomes = new ArrayList<>();
+    for (StageOutcome.Ref ref : StageEntries.known(resource, held.values())) {
+      outcomes.add(
+          StageOutcome.notIssued(
+              ref,
+              heldFacts(resource, held.get(ref.secretName())),
+              reason,
+              "not issued or renewed while the resource is refused (see the Ready condition)",
+              now));
+    }
     return finish(
         resource,
         context,
-        StatusBuilder.refused(resource.getStatus(), generation(resource), reason, message, now),
-        null);
+        StatusBuilder.refused(
+            resource.getStatus(), generation(resource), reason, message, outcomes, now),
+        nextCheck(outcomes, now));
+  }
+
+  private Optional<String> identityRefusal(
+      DeploymentCredentialSpec spec,
+      String namespace,
+      IdentityPlan identity,
+      List<StagePlan> plans) {
+    if (!identity.operatorOwn()) {
+      return Optional.empty();
+    }
+    // A declared source role is reached with the operator's token too, so it must be allowed.
+    List<String> roles = new ArrayList<>();
+    if (spec.getIdentity() != null && spec.getIdentity().getSourceRoleArn() != null) {
+      roles.add(spec.getIdentity().getSourceRoleArn());
+    }
+    plans.forEach(p -> roles.add(p.roleArn()));
+    return operatorIdentityPolicy.refusal(namespace, roles);
+  }
+
+  private static Optional<SecretFacts> heldFacts(DeploymentCredential resource, Secret secret) {
+    return Optional.ofNullable(secret)
+        .map(s -> ManagedSecrets.held(s, resource.getMetadata().getUid()));
+  }
+
+  /** The earliest time any stage needs attention, as a delay of at least a second. */
+  private static Duration nextCheck(List<StageOutcome> outcomes, Instant now) {
+    return outcomes.stream()
+        .map(StageOutcome::nextCheck)
+        .filter(Objects::nonNull)
+        .min(Comparator.naturalOrder())
+        .map(t -> Duration.between(now, t))
+        .map(d -> d.compareTo(MIN_DELAY) < 0 ? MIN_DELAY : d)
+        .orElse(null);
+  }
+
+  private static String join(List<Violation> violations) {
+    return violations.stream().map(Violation::toString).collect(Collectors.joining("; "));
   }
 
   private static long generation(DeploymentCredential resource) {

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.stagecred.api.DeploymentCredential;
+import io.stagecred.api.EventType;
 import io.stagecred.api.Reason;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
@@ -29,15 +30,8 @@ public class EventRecorder {
     this.clock = clock;
   }
 
-  public void normal(DeploymentCredential resource, Reason reason, String message) {
-    record(resource, "Normal", reason, message);
-  }
-
-  public void warning(DeploymentCredential resource, Reason reason, String message) {
-    record(resource, "Warning", reason, message);
-  }
-
-  private void record(DeploymentCredential resource, String type, Reason reason, String message) {
+  /** Records an event, or bumps the count of the same one recorded before. Never throws. */
+  public void record(DeploymentCredential resource, EventType type, Reason reason, String message) {
     String namespace = resource.getMetadata().getNamespace();
     String name =
         resource.getMetadata().getName()
@@ -69,7 +63,7 @@ public class EventRecorder {
                             .withUid(resource.getMetadata().getUid())
                             .withResourceVersion(resource.getMetadata().getResourceVersion())
                             .build())
-                    .withType(type)
+                    .withType(type.name())
                     .withReason(reason.name())
                     .withMessage(message)
                     .withCount(1)

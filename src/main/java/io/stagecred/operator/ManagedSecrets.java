@@ -1,11 +1,16 @@
 package io.stagecred.operator;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.stagecred.api.DeploymentCredential;
+import io.stagecred.render.SecretKeys;
+import io.stagecred.renewal.SecretFacts;
 import io.stagecred.sts.IssuedCredentials;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -18,20 +23,13 @@ import java.util.TreeMap;
 
 /**
  * Pure functions over managed Secrets: build the desired Secret for a stage, and read back what an
- * existing Secret holds (owner, fingerprint, expiry, integrity) without calling STS.
+ * existing Secret holds (owner, fingerprint, issue time, expiry, integrity) without calling STS.
  */
 public final class ManagedSecrets {
 
-  private ManagedSecrets() {}
+  private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** What an existing Secret tells about a stage. */
-  public record Held(
-      boolean owned,
-      boolean intact,
-      String fingerprint,
-      Instant expiration,
-      Instant renewalTime,
-      String assumedRoleArn) {}
+  private ManagedSecrets() {}
 
   /** The Secret for {@code plan}, holding {@code data} (plain strings, encoded here). */
   public static Secret desired(
@@ -58,7 +56,7 @@ public final class ManagedSecrets {
         .addToAnnotations(Names.ANN_ROLE_ARN, plan.roleArn())
         .addToAnnotations(Names.ANN_ASSUMED_ROLE_ARN, String.valueOf(credentials.assumedRoleArn()))
         .addToAnnotations(Names.ANN_SPEC_HASH, plan.fingerprint())
-        .addToAnnotations(Names.ANN_DATA_HASH, dataHash(encoded))
+        .addToAnnotations(Names.ANN_DATA_HASH, seal(encoded, issuedAt.toString()))
         .withOwnerReferences(ownerReference(owner))
         .endMetadata()
         .withType("Opaque")
@@ -100,30 +98,70 @@ public final class ManagedSecrets {
     return map == null ? Map.of() : map;
   }
 
-  /** Reads what {@code secret} holds for the resource with uid {@code ownerUid}. */
-  public static Held held(Secret secret, String ownerUid) {
+  /**
+   * {@code secret} with its expiration and renewal-time annotations set to what it holds, for a
+   * Secret whose credentials are good but whose annotations are wrong (edited, or renewBefore
+   * changed). The seal does not cover them, so it stays valid.
+   */
+  public static Secret reannotated(Secret secret, Instant expiration, Instant renewalTime) {
+    return new SecretBuilder(secret)
+        .editMetadata()
+        .addToAnnotations(Names.ANN_EXPIRATION, expiration.toString())
+        .addToAnnotations(Names.ANN_RENEWAL_TIME, renewalTime.toString())
+        .endMetadata()
+        .build();
+  }
+
+  /**
+   * Reads what {@code secret} holds for the resource with uid {@code ownerUid}. The expiration
+   * comes from the credential data itself ({@code credential-process.json}), which the seal
+   * protects, never from the annotation anyone can edit.
+   */
+  public static SecretFacts held(Secret secret, String ownerUid) {
     Map<String, String> ann =
         secret.getMetadata().getAnnotations() == null
             ? Map.of()
             : secret.getMetadata().getAnnotations();
-    boolean owned =
-        secret.getMetadata().getOwnerReferences() != null
-            && secret.getMetadata().getOwnerReferences().stream()
-                .anyMatch(r -> ownerUid.equals(r.getUid()));
     Map<String, String> data = secret.getData() == null ? Map.of() : secret.getData();
-    boolean intact = !data.isEmpty() && dataHash(data).equals(ann.get(Names.ANN_DATA_HASH));
-    return new Held(
-        owned,
+    String issuedAt = ann.get(Names.ANN_ISSUED_AT);
+    boolean intact =
+        !data.isEmpty()
+            && issuedAt != null
+            && seal(data, issuedAt).equals(ann.get(Names.ANN_DATA_HASH));
+    return new SecretFacts(
+        ownedBy(secret, ownerUid),
         intact,
         ann.get(Names.ANN_SPEC_HASH),
+        instant(issuedAt).orElse(null),
+        intact ? dataExpiration(data).orElse(null) : null,
         instant(ann.get(Names.ANN_EXPIRATION)).orElse(null),
         instant(ann.get(Names.ANN_RENEWAL_TIME)).orElse(null),
-        ann.get(Names.ANN_ASSUMED_ROLE_ARN));
+        ann.get(Names.ANN_ASSUMED_ROLE_ARN),
+        secret.getMetadata().getResourceVersion());
   }
 
   /** Whether {@code secret} is one the operator manages for the resource with {@code ownerUid}. */
   public static boolean ownedBy(Secret secret, String ownerUid) {
-    return held(secret, ownerUid).owned();
+    return secret.getMetadata().getOwnerReferences() != null
+        && secret.getMetadata().getOwnerReferences().stream()
+            .anyMatch(r -> ownerUid.equals(r.getUid()));
+  }
+
+  /** The {@code Expiration} of the encoded {@code credential-process.json}, if readable. */
+  private static Optional<Instant> dataExpiration(Map<String, String> encodedData) {
+    String encoded = encodedData.get(SecretKeys.CREDENTIAL_PROCESS_JSON);
+    if (encoded == null) {
+      return Optional.empty();
+    }
+    try {
+      JsonNode json = JSON.readTree(Base64.getDecoder().decode(encoded));
+      JsonNode expiration = json == null ? null : json.get("Expiration");
+      return expiration == null || !expiration.isTextual()
+          ? Optional.empty()
+          : instant(expiration.asText());
+    } catch (IOException | IllegalArgumentException e) {
+      return Optional.empty();
+    }
   }
 
   private static OwnerReference ownerReference(DeploymentCredential owner) {
@@ -136,10 +174,14 @@ public final class ManagedSecrets {
         .build();
   }
 
-  /** Hash over the encoded data in key order; a change detector for edits. */
-  static String dataHash(Map<String, String> encodedData) {
+  /**
+   * Hash over the encoded data in key order and the issue time: a change detector for edits of
+   * either (the renewal time is computed from the issue time, so it must not be editable).
+   */
+  static String seal(Map<String, String> encodedData, String issuedAt) {
     StringBuilder all = new StringBuilder();
     new TreeMap<>(encodedData).forEach((k, v) -> all.append(k).append('=').append(v).append('\n'));
+    all.append("issued-at=").append(issuedAt).append('\n');
     return StagePlan.hash(all.toString());
   }
 

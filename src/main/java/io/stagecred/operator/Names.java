@@ -19,7 +19,9 @@ public final class Names {
   /** Hash of everything in the spec that shaped this stage's credentials and files. */
   public static final String ANN_SPEC_HASH = "stagecred.io/spec-hash";
 
-  /** Hash of the data as written, so an edited Secret is noticed and restored. */
+  /**
+   * Seal over the data and the issue time as written, so an edited Secret is noticed and restored.
+   */
   public static final String ANN_DATA_HASH = "stagecred.io/data-hash";
 
   private Names() {}

@@ -3,89 +3,121 @@ package io.stagecred.operator;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.stagecred.api.DeploymentCredential;
+import io.stagecred.api.EventType;
 import io.stagecred.api.Reason;
-import io.stagecred.api.StageStatus;
 import io.stagecred.config.StagecredConfig;
+import io.stagecred.failure.Failure;
 import io.stagecred.identity.IssuingSession;
 import io.stagecred.render.CredentialRenderer;
 import io.stagecred.render.RenderInput;
+import io.stagecred.renewal.Finding;
+import io.stagecred.renewal.LastAttempt;
 import io.stagecred.renewal.RenewalPolicy;
+import io.stagecred.renewal.RetrySchedule;
+import io.stagecred.renewal.SecretFacts;
 import io.stagecred.renewal.StageDecision;
-import io.stagecred.renewal.StageFacts;
+import io.stagecred.renewal.StageInput;
 import io.stagecred.sts.IssuedCredentials;
-import io.stagecred.sts.StsFailure;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
- * Brings one stage's Secret up to date: keeps a fresh one, issues and writes new credentials when
- * the renewal policy says so, and leaves the current Secret untouched when issuing fails or the
- * Secret belongs to someone else. The only writer of managed Secrets.
+ * Carries out the renewal decision for one stage: gathers its input (the Secret, the previous
+ * status, the plan), lets {@link RenewalPolicy#decide} choose, and acts on the choice (keep,
+ * re-annotate, wait, leave a foreign Secret alone, or issue and write through {@link
+ * SecretWriter}), logging and recording an event for what it did.
  */
-public class StageHandler {
+final class StageHandler {
 
   private static final Logger LOG = Logger.getLogger(StageHandler.class);
 
   private final KubernetesClient client;
+  private final SecretWriter writer;
   private final EventRecorder events;
-  private final StagecredConfig.Renewal renewal;
+  private final StagecredConfig.Renewal timing;
 
-  public StageHandler(
-      KubernetesClient client, EventRecorder events, StagecredConfig.Renewal renewal) {
+  StageHandler(
+      KubernetesClient client,
+      SecretWriter writer,
+      EventRecorder events,
+      StagecredConfig.Renewal timing) {
     this.client = client;
+    this.writer = writer;
     this.events = events;
-    this.renewal = renewal;
+    this.timing = timing;
   }
 
   StageOutcome handle(
       DeploymentCredential resource,
       StagePlan plan,
+      Optional<Duration> renewBefore,
       Secret cached,
       IssuingSession session,
       Instant now) {
-    String namespace = resource.getMetadata().getNamespace();
-    // The informer only sees labelled Secrets; a Secret someone else created under our name is
-    // found
-    // by a direct read so that it is reported as a conflict instead of being overwritten.
+    // Gather. The informer only sees labelled Secrets; a Secret someone else created under our
+    // name is found by a direct read so that it is reported as a conflict, never overwritten.
     Secret existing =
         cached != null
             ? cached
-            : client.secrets().inNamespace(namespace).withName(plan.secretName()).get();
-    ManagedSecrets.Held held =
-        existing == null ? null : ManagedSecrets.held(existing, resource.getMetadata().getUid());
-    StageFacts facts =
-        held == null
-            ? StageFacts.missing(plan.fingerprint())
-            : new StageFacts(
-                true,
-                held.owned(),
-                held.intact(),
-                held.fingerprint(),
-                plan.fingerprint(),
-                held.expiration(),
-                held.renewalTime());
-    StageDecision decision = RenewalPolicy.decide(facts, now);
-    Optional<StageStatus> before = previousStage(resource, plan.stage());
+            : client
+                .secrets()
+                .inNamespace(resource.getMetadata().getNamespace())
+                .withName(plan.secretName())
+                .get();
+    String uid = resource.getMetadata().getUid();
+    Optional<SecretFacts> held =
+        Optional.ofNullable(existing).map(s -> ManagedSecrets.held(s, uid));
+    LastAttempt last = StatusBuilder.lastAttempt(resource.getStatus(), plan.stage());
+    StageInput input =
+        new StageInput(
+            plan.stage(),
+            held,
+            plan.fingerprint(),
+            renewBefore,
+            jitterKey(resource, plan),
+            last,
+            now);
+    // Decide.
+    StageDecision decision = RenewalPolicy.decide(input, timing);
+    // Act.
+    StageOutcome.Ref ref = new StageOutcome.Ref(plan.stage(), plan.secretName(), plan.roleArn());
     return switch (decision.action()) {
-      case KEEP ->
-          new StageOutcome(
-              plan.stage(),
-              plan.secretName(),
-              plan.roleArn(),
-              true,
-              Reason.CredentialsIssued,
-              "credentials valid until " + held.expiration() + ", renewal at " + held.renewalTime(),
-              held.assumedRoleArn(),
-              held.expiration(),
-              held.renewalTime(),
-              0,
-              null,
-              held.renewalTime(),
-              false);
-      case CONFLICT -> conflict(resource, plan, now);
-      case ISSUE -> issue(resource, plan, existing, held, decision, before, session, now);
+      case KEEP -> StageOutcome.kept(ref, held.orElseThrow(), decision, last);
+      case REPAIR -> {
+        SecretFacts facts = held.orElseThrow();
+        writer.write(
+            ManagedSecrets.reannotated(existing, facts.expiration(), decision.renewalTime()),
+            existing,
+            uid);
+        report(
+            resource,
+            EventType.Normal,
+            Reason.SecretRestored,
+            plan,
+            "set the expiration and renewal-time annotations of Secret "
+                + plan.secretName()
+                + " to what it holds");
+        yield StageOutcome.kept(ref, facts, decision, last);
+      }
+      case WAIT -> StageOutcome.waiting(ref, held, decision, last);
+      case CONFLICT -> {
+        report(
+            resource,
+            EventType.Warning,
+            Reason.SecretConflict,
+            plan,
+            StageOutcome.conflictMessage(ref, decision));
+        yield StageOutcome.conflict(
+            ref,
+            decision,
+            ceil(
+                RetrySchedule.nextAttempt(
+                    now, 1, false, Optional.empty(), timing, input.jitterKey())));
+      }
+      case ISSUE -> issue(resource, plan, input, decision, existing, session, ref);
     };
   }
 
@@ -98,52 +130,49 @@ public class StageHandler {
     client.secrets().resource(secret).delete();
   }
 
-  private StageOutcome conflict(DeploymentCredential resource, StagePlan plan, Instant now) {
-    String message =
-        "Secret "
-            + plan.secretName()
-            + " exists and is not owned by this DeploymentCredential, so it is left untouched. Fix:"
-            + " delete or rename that Secret, or set spec.secretNamePrefix";
-    events.warning(resource, Reason.SecretConflict, "stage " + plan.stage() + ": " + message);
-    return new StageOutcome(
-        plan.stage(),
-        plan.secretName(),
-        plan.roleArn(),
-        false,
-        Reason.SecretConflict,
-        message,
-        null,
-        null,
-        null,
-        0,
-        null,
-        now.plus(renewal.terminalRetry()),
-        false);
-  }
-
   private StageOutcome issue(
       DeploymentCredential resource,
       StagePlan plan,
-      Secret existing,
-      ManagedSecrets.Held held,
+      StageInput input,
       StageDecision decision,
-      Optional<StageStatus> before,
+      Secret existing,
       IssuingSession session,
-      Instant now) {
-    String namespace = resource.getMetadata().getNamespace();
-    String name = resource.getMetadata().getName();
+      StageOutcome.Ref ref) {
+    Instant now = input.now();
+    Finding trigger = decision.trigger().orElseThrow();
     IssuingSession.Result result = session.issue(plan.request());
     if (result.failure() != null) {
-      return failed(resource, plan, held, before, result.failure(), now);
+      Failure failure = result.failure();
+      int failures = input.last().failures() + 1;
+      Optional<Instant> validUntil =
+          decision.ready() ? input.secret().map(SecretFacts::expiration) : Optional.empty();
+      Instant next =
+          ceil(
+              RetrySchedule.nextAttempt(
+                  now,
+                  failures,
+                  failure.transientFailure(),
+                  validUntil,
+                  timing,
+                  input.jitterKey()));
+      LOG.warnf(
+          "%s/%s: stage %s: %s (%s, %d in a row; %s; next attempt at %s)",
+          resource.getMetadata().getNamespace(),
+          resource.getMetadata().getName(),
+          plan.stage(),
+          failure.message(),
+          failure.code(),
+          failures,
+          validUntil.map(t -> "the current credentials stay valid until " + t).orElse("none held"),
+          next);
+      report(resource, EventType.Warning, failure.reason(), plan, failure.message());
+      return StageOutcome.failed(
+          ref, input.secret(), decision, failure, failures, next, input.basis(), now);
     }
     IssuedCredentials credentials = result.credentials();
     Instant renewalTime =
-        RenewalPolicy.renewalTime(
-            now,
-            credentials.expiration(),
-            renewBefore(resource),
-            renewal.jitterMax(),
-            namespace + "/" + name + "/" + plan.stage());
+        RetrySchedule.renewalTime(
+            now, credentials.expiration(), input.renewBefore(), timing, input.jitterKey());
     Secret desired =
         ManagedSecrets.desired(
             resource,
@@ -153,126 +182,61 @@ public class StageHandler {
             renewalTime,
             CredentialRenderer.secretData(
                 new RenderInput(plan.stage(), plan.region(), credentials, plan.mountPath())));
-    new SecretWriter(client).write(desired, existing, resource.getMetadata().getUid());
-    Reason eventReason =
-        switch (decision.cause()) {
-          case RENEWAL_DUE, EXPIRED -> Reason.CredentialsRenewed;
-          case EDITED -> Reason.SecretRestored;
-          case MISSING ->
-              before.map(StageStatus::getExpiration).isPresent()
-                  ? Reason.SecretRestored
-                  : Reason.CredentialsIssued;
-          case SPEC_CHANGED -> Reason.CredentialsIssued;
-        };
-    String message =
-        "stage "
-            + plan.stage()
-            + ": "
-            + describe(eventReason)
+    writer.write(desired, existing, resource.getMetadata().getUid());
+    Reason reason = StageDecision.issuedReason(trigger, input.last());
+    LOG.infof(
+        "%s/%s: stage %s: %s credentials for role %s into Secret %s (%s); valid until %s,"
+            + " renewal at %s",
+        resource.getMetadata().getNamespace(),
+        resource.getMetadata().getName(),
+        plan.stage(),
+        verb(reason),
+        plan.roleArn(),
+        plan.secretName(),
+        trigger.message(),
+        credentials.expiration(),
+        renewalTime);
+    report(
+        resource,
+        EventType.Normal,
+        reason,
+        plan,
+        verb(reason)
             + " credentials for role "
             + plan.roleArn()
             + " into Secret "
             + plan.secretName()
             + " ("
-            + decision.message()
-            + "); valid until "
-            + credentials.expiration()
-            + ", renewal at "
-            + renewalTime;
-    LOG.infof("%s/%s: %s", namespace, name, message);
-    events.normal(resource, eventReason, message);
-    return new StageOutcome(
-        plan.stage(),
-        plan.secretName(),
-        plan.roleArn(),
-        true,
-        Reason.CredentialsIssued,
-        "credentials valid until " + credentials.expiration() + ", renewal at " + renewalTime,
-        credentials.assumedRoleArn(),
-        credentials.expiration(),
-        renewalTime,
-        0,
-        null,
-        renewalTime,
-        true);
+            + trigger.message()
+            + ")");
+    return StageOutcome.issued(ref, credentials, renewalTime, reason);
   }
 
-  private StageOutcome failed(
-      DeploymentCredential resource,
-      StagePlan plan,
-      ManagedSecrets.Held held,
-      Optional<StageStatus> before,
-      StsFailure failure,
-      Instant now) {
-    int failures = before.map(StageStatus::getFailures).orElse(0) + 1;
-    Duration delay =
-        RenewalPolicy.retryDelay(
-            failures,
-            !failure.transientFailure(),
-            renewal.retryInitial(),
-            renewal.retryMax(),
-            renewal.terminalRetry(),
-            resource.getMetadata().getNamespace()
-                + "/"
-                + resource.getMetadata().getName()
-                + "/"
-                + plan.stage(),
-            failures);
-    // A Secret that still holds unexpired credentials for the current spec stays in place and keeps
-    // the stage ready; the failure is reported alongside.
-    boolean stillValid =
-        held != null
-            && held.owned()
-            && held.intact()
-            && plan.fingerprint().equals(held.fingerprint())
-            && held.expiration() != null
-            && held.expiration().isAfter(now);
-    String message =
-        failure.message()
-            + (stillValid
-                ? " The current credentials stay valid until " + held.expiration() + "."
-                : "")
-            + " Next attempt in "
-            + delay.toSeconds()
-            + "s.";
-    LOG.warnf(
-        "%s/%s: stage %s: %s",
-        resource.getMetadata().getNamespace(),
-        resource.getMetadata().getName(),
-        plan.stage(),
-        message);
-    events.warning(resource, failure.reason(), "stage " + plan.stage() + ": " + failure.message());
-    return new StageOutcome(
-        plan.stage(),
-        plan.secretName(),
-        plan.roleArn(),
-        stillValid,
-        failure.reason(),
-        message,
-        stillValid ? held.assumedRoleArn() : null,
-        stillValid ? held.expiration() : null,
-        stillValid ? held.renewalTime() : null,
-        failures,
-        now,
-        now.plus(delay),
-        false);
+  /** An event about one stage; its message holds no timestamp, so repeats aggregate. */
+  private void report(
+      DeploymentCredential resource, EventType type, Reason reason, StagePlan plan, String what) {
+    events.record(resource, type, reason, stageMessage(plan, what));
   }
 
-  private static Optional<Duration> renewBefore(DeploymentCredential resource) {
-    String value = resource.getSpec().getRenewBefore();
-    return value == null ? Optional.empty() : Optional.of(RenewalPolicy.parseDuration(value));
+  private static String stageMessage(StagePlan plan, String what) {
+    return "stage " + plan.stage() + ": " + what;
   }
 
-  private static Optional<StageStatus> previousStage(DeploymentCredential resource, String stage) {
-    if (resource.getStatus() == null || resource.getStatus().getStages() == null) {
-      return Optional.empty();
-    }
-    return resource.getStatus().getStages().stream()
-        .filter(s -> stage.equals(s.getName()))
-        .findFirst();
+  private static String jitterKey(DeploymentCredential resource, StagePlan plan) {
+    return resource.getMetadata().getNamespace()
+        + "/"
+        + resource.getMetadata().getName()
+        + "/"
+        + plan.stage();
   }
 
-  private static String describe(Reason reason) {
+  /** Status times are whole seconds; rounding up keeps the wait at least as long as computed. */
+  private static Instant ceil(Instant t) {
+    Instant floor = t.truncatedTo(ChronoUnit.SECONDS);
+    return floor.equals(t) ? t : floor.plusSeconds(1);
+  }
+
+  private static String verb(Reason reason) {
     return switch (reason) {
       case CredentialsRenewed -> "renewed";
       case SecretRestored -> "restored";

@@ -33,18 +33,15 @@ public record StagePlan(
 
   /** Plans every concrete stage of a valid resource, in declaration order. */
   public static List<StagePlan> of(DeploymentCredential resource, IdentityPlan identity) {
-    DeploymentCredentialSpec spec = resource.getSpec();
-    return spec.getStages().stream()
+    return resource.getSpec().getStages().stream()
         .filter(s -> !StageResolver.isPattern(s.getName()))
-        .map(s -> of(resource, spec, s, identity))
+        .map(s -> of(resource, s, identity))
         .toList();
   }
 
-  private static StagePlan of(
-      DeploymentCredential resource,
-      DeploymentCredentialSpec spec,
-      StageSpec s,
-      IdentityPlan identity) {
+  /** Plans the concrete stage {@code s}, a valid entry of the resource's spec. */
+  static StagePlan of(DeploymentCredential resource, StageSpec s, IdentityPlan identity) {
+    DeploymentCredentialSpec spec = resource.getSpec();
     String region = StageSettings.region(spec, s);
     int duration = StageSettings.durationSeconds(spec, s);
     String mountPath = StageSettings.mountPath(spec);

@@ -1,5 +1,7 @@
 package io.stagecred.renewal;
 
+import io.stagecred.config.StagecredConfig;
+import io.stagecred.renewal.StageDecision.Action;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -7,8 +9,9 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Reads lifetimes, timestamps, failure counts and Secret facts; returns when to renew, how long to
- * wait before a retry, and what to do with a stage now. Pure: the caller passes the time in.
+ * Reads lifetimes, timestamps, failure counts and a stage's gathered input; returns when to renew,
+ * how long to wait before a retry, and what to do with a stage now. Pure: the caller passes the
+ * time in.
  */
 public final class RenewalPolicy {
 
@@ -107,18 +110,43 @@ public final class RenewalPolicy {
     return Duration.ofMillis(low + Jitter.pick(jitterKey, attemptSalt, ms - low));
   }
 
-  /** Runs {@link StageCheck}s in declaration order; the first that applies decides, else KEEP. */
-  public static StageDecision decide(StageFacts facts, Instant now) {
-    Objects.requireNonNull(facts, "facts");
-    Objects.requireNonNull(now, "now");
-    for (StageCheck check : StageCheck.values()) {
-      Optional<StageDecision> decision = check.apply(facts, now);
-      if (decision.isPresent()) {
-        return decision.get();
-      }
+  /**
+   * Decides what to do with one stage: the trigger chain says whether STS must be called and why,
+   * the readiness chain whether what is held is good now, and the backoff check holds a failed
+   * stage until its wait is over unless its spec, identity or Secret changed since.
+   */
+  public static StageDecision decide(StageInput in, StagecredConfig.Renewal timing) {
+    Objects.requireNonNull(in, "in");
+    Instant renewalTime =
+        in.secret()
+            .filter(s -> s.owned() && s.issuedAt() != null && s.expiration() != null)
+            .map(
+                s ->
+                    RetrySchedule.renewalTime(
+                        s.issuedAt(), s.expiration(), in.renewBefore(), timing, in.jitterKey()))
+            .orElse(null);
+    Optional<Finding> notReady = StageCheck.first(StageCheck.READINESS, in, renewalTime);
+    Optional<Finding> trigger = StageCheck.first(StageCheck.TRIGGERS, in, renewalTime);
+    if (trigger.isPresent() && trigger.get().check() == StageCheck.SECRET_NOT_OWNED) {
+      return new StageDecision(Action.CONFLICT, trigger, notReady, null, null);
     }
-    return StageDecision.keep(
-        "the Secret is fresh; next renewal at " + facts.recordedRenewalTime());
+    if (trigger.isPresent()) {
+      LastAttempt last = in.last();
+      boolean waiting =
+          last.failures() > 0
+              && last.nextAttempt() != null
+              && in.now().isBefore(last.nextAttempt())
+              && in.basis().equals(last.basis());
+      return waiting
+          ? new StageDecision(Action.WAIT, trigger, notReady, renewalTime, last.nextAttempt())
+          : new StageDecision(Action.ISSUE, trigger, notReady, renewalTime, null);
+    }
+    SecretFacts held = in.secret().orElseThrow();
+    boolean recordedRight =
+        held.expiration().equals(held.recordedExpiration())
+            && renewalTime.equals(held.recordedRenewalTime());
+    return new StageDecision(
+        recordedRight ? Action.KEEP : Action.REPAIR, trigger, notReady, renewalTime, null);
   }
 
   private static Duration exponential(int n, Duration initial, Duration max) {

@@ -1,60 +1,58 @@
 package io.stagecred.renewal;
 
-import io.stagecred.renewal.StageDecision.Action;
-import io.stagecred.renewal.StageDecision.Cause;
+import io.stagecred.api.Reason;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The ordered chain of small checks behind {@link RenewalPolicy#decide}: each reads the facts and
- * the current time and returns a decision when it applies. The first check that applies wins; order
- * matters (a Secret that is not ours is never examined further, and the cheapest-to-explain cause
- * is reported).
+ * The named checks of the renewal decision, each a pure function of one {@link StageInput} (and the
+ * renewal time computed from it). They run in two chains, first finding wins: {@link #READINESS}
+ * (is what the Secret holds good for the current spec now?) and {@link #TRIGGERS} (must STS be
+ * called now, and why?). Order matters: a Secret that is not ours is never examined further, and
+ * the cause cheapest to explain is reported. Messages hold no timestamps, so that events about the
+ * same cause aggregate (the times are status fields).
  */
 public enum StageCheck {
 
-  /** No Secret with the stage's name exists: issue (first issue, or restore after a deletion). */
+  /** No Secret with the stage's name exists (first issue, or it was deleted). */
   SECRET_MISSING {
     @Override
-    Optional<StageDecision> apply(StageFacts f, Instant now) {
-      return f.secretExists()
+    Optional<Finding> apply(StageInput in, Instant renewalTime) {
+      return in.secret().isPresent()
           ? Optional.empty()
-          : issue(Cause.MISSING, "the Secret does not exist");
+          : found(Reason.SecretMissing, "the Secret does not exist");
     }
   },
 
   /**
-   * The Secret exists and this resource does not own it: someone else's Secret. Never overwrite it;
-   * this guards against a resource naming a Secret another team already uses.
+   * The Secret exists and this resource does not own it: someone else's Secret, never overwritten,
+   * so a resource cannot take over a Secret another team uses.
    */
   SECRET_NOT_OWNED {
     @Override
-    Optional<StageDecision> apply(StageFacts f, Instant now) {
-      return f.ownedByResource()
+    Optional<Finding> apply(StageInput in, Instant renewalTime) {
+      return in.secret().orElseThrow().owned()
           ? Optional.empty()
-          : Optional.of(
-              new StageDecision(
-                  Action.CONFLICT,
-                  null,
-                  this,
-                  "a Secret with this name exists and is not owned by this DeploymentCredential; it"
-                      + " is left alone. Fix: delete or rename that Secret, or set"
-                      + " spec.secretNamePrefix"));
+          : found(
+              Reason.SecretConflict,
+              "a Secret with this name exists and is not owned by this DeploymentCredential, so"
+                  + " it is left untouched. Fix: delete or rename that Secret, or set"
+                  + " spec.secretNamePrefix");
     }
   },
 
   /**
-   * The Secret's data no longer matches its checksum annotation (edited by hand, or annotations
-   * lost): restore it, since its content, expiration and fingerprint can no longer be trusted.
+   * The seal annotation does not match the data and issue time (edited, or annotations lost): the
+   * content can no longer be trusted, so it is restored.
    */
   SECRET_EDITED {
     @Override
-    Optional<StageDecision> apply(StageFacts f, Instant now) {
-      return f.contentIntact()
+    Optional<Finding> apply(StageInput in, Instant renewalTime) {
+      return in.secret().orElseThrow().intact()
           ? Optional.empty()
-          : issue(
-              Cause.EDITED, "the Secret's data does not match its checksum annotation (edited)");
+          : found(Reason.SecretEdited, "the Secret's data or issue time was changed by someone");
     }
   },
 
@@ -64,49 +62,72 @@ public enum StageCheck {
    */
   SPEC_CHANGED {
     @Override
-    Optional<StageDecision> apply(StageFacts f, Instant now) {
-      return Objects.equals(f.recordedFingerprint(), f.desiredFingerprint())
+    Optional<Finding> apply(StageInput in, Instant renewalTime) {
+      return Objects.equals(in.secret().orElseThrow().fingerprint(), in.desiredFingerprint())
           ? Optional.empty()
-          : issue(
-              Cause.SPEC_CHANGED, "the spec for this stage changed since the Secret was issued");
+          : found(Reason.SpecChanged, "the spec of this stage changed since it was issued");
     }
   },
 
   /**
-   * The recorded expiration has passed, or is unknown (treated as expired: nothing proves
-   * otherwise).
+   * The expiration written in the credentials has passed, or cannot be read (nothing proves them
+   * valid).
    */
   EXPIRED {
     @Override
-    Optional<StageDecision> apply(StageFacts f, Instant now) {
-      Instant exp = f.recordedExpiration();
+    Optional<Finding> apply(StageInput in, Instant renewalTime) {
+      Instant exp = in.secret().orElseThrow().expiration();
       if (exp == null) {
-        return issue(Cause.EXPIRED, "the Secret records no expiration");
+        return found(Reason.Expired, "the Secret's credentials have no readable expiration");
       }
-      return now.isBefore(exp)
+      return in.now().isBefore(exp)
           ? Optional.empty()
-          : issue(Cause.EXPIRED, "the credentials expired at " + exp);
+          : found(Reason.Expired, "the credentials have expired");
     }
   },
 
-  /** The recorded renewal time has come, or is unknown (renew now rather than risk expiry). */
+  /**
+   * The renewal time computed from the issue time, the expiration and the current renewBefore has
+   * come (or cannot be computed).
+   */
   RENEWAL_DUE {
     @Override
-    Optional<StageDecision> apply(StageFacts f, Instant now) {
-      Instant due = f.recordedRenewalTime();
-      if (due == null) {
-        return issue(Cause.RENEWAL_DUE, "the Secret records no renewal time");
+    Optional<Finding> apply(StageInput in, Instant renewalTime) {
+      if (renewalTime == null) {
+        return found(Reason.RenewalDue, "the Secret records no readable issue time");
       }
-      return now.isBefore(due)
+      return in.now().isBefore(renewalTime)
           ? Optional.empty()
-          : issue(Cause.RENEWAL_DUE, "the renewal time " + due + " has come");
+          : found(Reason.RenewalDue, "the renewal time has come");
     }
   };
 
-  /** The decision when this check applies, else empty. */
-  abstract Optional<StageDecision> apply(StageFacts facts, Instant now);
+  /** Is what the Secret holds good for the current spec at this moment? */
+  public static final List<StageCheck> READINESS =
+      List.of(SECRET_MISSING, SECRET_NOT_OWNED, SECRET_EDITED, SPEC_CHANGED, EXPIRED);
 
-  Optional<StageDecision> issue(Cause cause, String message) {
-    return Optional.of(new StageDecision(Action.ISSUE, cause, this, message));
+  /** Must STS be called now? Readiness, and then whether renewal is due. */
+  public static final List<StageCheck> TRIGGERS =
+      List.of(SECRET_MISSING, SECRET_NOT_OWNED, SECRET_EDITED, SPEC_CHANGED, EXPIRED, RENEWAL_DUE);
+
+  /**
+   * What this check finds, else empty. Checks after {@link #SECRET_MISSING} in a chain may assume
+   * the Secret exists.
+   */
+  abstract Optional<Finding> apply(StageInput in, Instant renewalTime);
+
+  /** The first finding of {@code chain}, else empty. */
+  static Optional<Finding> first(List<StageCheck> chain, StageInput in, Instant renewalTime) {
+    for (StageCheck check : chain) {
+      Optional<Finding> finding = check.apply(in, renewalTime);
+      if (finding.isPresent()) {
+        return finding;
+      }
+    }
+    return Optional.empty();
+  }
+
+  Optional<Finding> found(Reason reason, String message) {
+    return Optional.of(new Finding(this, reason, message));
   }
 }

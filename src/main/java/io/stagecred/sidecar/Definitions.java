@@ -5,8 +5,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.stagecred.api.DeploymentCredential;
-import io.stagecred.api.Reason;
-import io.stagecred.sts.StsFailure;
+import io.stagecred.failure.DefinitionFailure;
+import io.stagecred.failure.Failure;
+import io.stagecred.failure.SpecFailure;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,10 +32,10 @@ public final class Definitions {
 
   /** The resource (and the namespace it lives in) or a failure; {@code described} is for logs. */
   public record Loaded(
-      DeploymentCredential resource, String namespace, String described, StsFailure failure) {
+      DeploymentCredential resource, String namespace, String described, Failure failure) {
 
-    static Loaded failed(Reason reason, boolean transientFailure, String code, String message) {
-      return new Loaded(null, null, null, new StsFailure(reason, transientFailure, code, message));
+    static Loaded failed(Failure failure) {
+      return new Loaded(null, null, null, failure);
     }
   }
 
@@ -46,40 +47,39 @@ public final class Definitions {
           client.resources(DeploymentCredential.class).inNamespace(namespace).withName(name).get();
       if (resource == null) {
         return Loaded.failed(
-            Reason.InvalidSpec,
-            false,
-            "NotFound",
-            described
-                + " does not exist. Fix: create it, or set STAGECRED_DEPLOYMENT_CREDENTIAL to an"
-                + " existing one in namespace "
-                + namespace);
+            new SpecFailure(
+                "NotFound",
+                described
+                    + " does not exist. Fix: create it, or set STAGECRED_DEPLOYMENT_CREDENTIAL to an"
+                    + " existing one in namespace "
+                    + namespace));
       }
       return new Loaded(resource, namespace, described, null);
     } catch (KubernetesClientException e) {
       return switch (e.getCode()) {
         case 401, 403 ->
             Loaded.failed(
-                Reason.KubernetesApiError,
-                false,
-                "Forbidden",
-                "the API server refused to let this pod read "
-                    + described
-                    + " ("
-                    + e.getCode()
-                    + "). Fix: bind the pod's service account to a Role granting 'get' on"
-                    + " deploymentcredentials.stagecred.io named "
-                    + name
-                    + " (see deploy/examples/sidecar-rbac.yaml) and mount its token");
+                new DefinitionFailure(
+                    false,
+                    "Forbidden",
+                    "the API server refused to let this pod read "
+                        + described
+                        + " ("
+                        + e.getCode()
+                        + "). Fix: bind the pod's service account to a Role granting 'get' on"
+                        + " deploymentcredentials.stagecred.io named "
+                        + name
+                        + " (see deploy/examples/sidecar-rbac.yaml) and mount its token"));
         default ->
             Loaded.failed(
-                Reason.KubernetesApiError,
-                true,
-                "KubernetesApiError",
-                "cannot read "
-                    + described
-                    + ": the API server "
-                    + (e.getCode() > 0 ? "answered " + e.getCode() : "could not be reached")
-                    + "; retrying");
+                new DefinitionFailure(
+                    true,
+                    "KubernetesApiError",
+                    "cannot read "
+                        + described
+                        + ": the API server "
+                        + (e.getCode() > 0 ? "answered " + e.getCode() : "could not be reached")
+                        + "; retrying"));
       };
     }
   }
@@ -92,14 +92,13 @@ public final class Definitions {
       text = Files.readString(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
       return Loaded.failed(
-          Reason.InvalidSpec,
-          false,
-          "DefinitionUnreadable",
-          "cannot read "
-              + described
-              + " ("
-              + e.getClass().getSimpleName()
-              + "). Fix: mount the file (e.g. from a ConfigMap) at that path");
+          new SpecFailure(
+              "DefinitionUnreadable",
+              "cannot read "
+                  + described
+                  + " ("
+                  + e.getClass().getSimpleName()
+                  + "). Fix: mount the file (e.g. from a ConfigMap) at that path"));
     }
     List<DeploymentCredential> found = new ArrayList<>();
     try {
@@ -116,21 +115,20 @@ public final class Definitions {
     } catch (RuntimeException e) {
       // The parser's message quotes the offending input, which may be anything; keep it out.
       return Loaded.failed(
-          Reason.InvalidSpec,
-          false,
-          "DefinitionUnparsable",
-          described + " is not valid Kubernetes YAML. Fix: check it with kubectl apply --dry-run");
+          new SpecFailure(
+              "DefinitionUnparsable",
+              described
+                  + " is not valid Kubernetes YAML. Fix: check it with kubectl apply --dry-run"));
     }
     if (found.size() != 1) {
       return Loaded.failed(
-          Reason.InvalidSpec,
-          false,
-          "DefinitionAmbiguous",
-          described
-              + " holds "
-              + found.size()
-              + " DeploymentCredential documents. Fix: keep exactly one (kind:"
-              + " DeploymentCredential, apiVersion: stagecred.io/v1alpha1) in the file");
+          new SpecFailure(
+              "DefinitionAmbiguous",
+              described
+                  + " holds "
+                  + found.size()
+                  + " DeploymentCredential documents. Fix: keep exactly one (kind:"
+                  + " DeploymentCredential, apiVersion: stagecred.io/v1alpha1) in the file"));
     }
     DeploymentCredential resource = found.get(0);
     String namespace =

@@ -1,13 +1,14 @@
 package io.stagecred.sidecar;
 
 import io.stagecred.config.StagecredConfig;
+import io.stagecred.failure.Failure;
+import io.stagecred.failure.OutputFailure;
 import io.stagecred.identity.IssuingSession;
 import io.stagecred.identity.TokenFile;
 import io.stagecred.render.CredentialRenderer;
 import io.stagecred.render.RenderInput;
-import io.stagecred.renewal.RenewalPolicy;
+import io.stagecred.renewal.RetrySchedule;
 import io.stagecred.sts.IssuedCredentials;
-import io.stagecred.sts.StsFailure;
 import io.stagecred.sts.StsGateway;
 import java.io.IOException;
 import java.time.Clock;
@@ -31,20 +32,10 @@ public final class Refresher {
     void write(RenderInput input) throws IOException;
   }
 
-  /** The outcome of one attempt: success, or the problem; and when to run again. */
-  public record Attempt(Problem problem, Instant next) {
+  /** The outcome of one attempt: success, or the typed failure; and when to run again. */
+  public record Attempt(Failure problem, Instant next) {
     public boolean succeeded() {
       return problem == null;
-    }
-  }
-
-  /**
-   * Why an attempt failed: a code (an STS error code or reason name), whether retrying soon can
-   * help, and a message that names the fix and holds no secret.
-   */
-  public record Problem(String code, boolean transientFailure, String message) {
-    static Problem of(StsFailure failure) {
-      return new Problem(failure.code(), failure.transientFailure(), failure.message());
     }
   }
 
@@ -88,9 +79,9 @@ public final class Refresher {
     TargetResolver.Result resolved = targets.get();
     StageTarget target = resolved.target();
     if (target == null) {
-      StsFailure failure = resolved.failure();
+      Failure failure = resolved.failure();
       if (!failure.transientFailure() || lastTarget == null) {
-        return failed(Problem.of(failure));
+        return failed(failure);
       }
       // The definition is unreachable for now (API server down); the last one read still holds.
       LOG.warnf("%s; renewing with the definition read before", failure.message());
@@ -107,7 +98,7 @@ public final class Refresher {
             sts);
     IssuingSession.Result result = session.issue(target.request());
     if (result.failure() != null) {
-      return failed(Problem.of(result.failure()));
+      return failed(result.failure());
     }
     IssuedCredentials credentials = result.credentials();
     Instant issuedAt = clock.instant();
@@ -121,9 +112,7 @@ public final class Refresher {
       output.write(input);
     } catch (IOException | RuntimeException e) {
       return failed(
-          new Problem(
-              "OutputUnwritable",
-              true,
+          new OutputFailure(
               "cannot write the credential files to "
                   + settings.outputDir()
                   + " ("
@@ -132,16 +121,12 @@ public final class Refresher {
                   + " set STAGECRED_OUTPUT_DIR"));
     }
     Instant renewal =
-        RetrySchedule.afterSuccess(
+        RetrySchedule.renewalTime(
             issuedAt,
             credentials.expiration(),
-            RenewalPolicy.renewalTime(
-                issuedAt,
-                credentials.expiration(),
-                target.renewBefore(),
-                timing.jitterMax(),
-                jitterKey(target.stage())),
-            timing.minInterval());
+            target.renewBefore(),
+            timing,
+            jitterKey(target.stage()));
     boolean renewed = state.current().isPresent();
     state.set(
         new CredentialState.Current(
@@ -161,13 +146,13 @@ public final class Refresher {
     return new Attempt(null, renewal);
   }
 
-  private Attempt failed(Problem problem) {
+  private Attempt failed(Failure problem) {
     failures++;
     Instant now = clock.instant();
     Optional<Instant> validUntil =
         state.current().map(CredentialState.Current::expiration).filter(now::isBefore);
     Instant next =
-        RetrySchedule.next(
+        RetrySchedule.nextAttempt(
             now,
             failures,
             problem.transientFailure(),

@@ -2,8 +2,9 @@ package io.stagecred.sidecar;
 
 import io.stagecred.api.DeploymentCredential;
 import io.stagecred.api.DeploymentCredentialSpec;
-import io.stagecred.api.Reason;
 import io.stagecred.api.StageSpec;
+import io.stagecred.failure.Failure;
+import io.stagecred.failure.SpecFailure;
 import io.stagecred.identity.IdentityPlan;
 import io.stagecred.identity.IssueRequest;
 import io.stagecred.renewal.RenewalPolicy;
@@ -14,17 +15,18 @@ import io.stagecred.stage.StageResolver;
 import io.stagecred.stage.StageSettings;
 import io.stagecred.stage.ValidationContext;
 import io.stagecred.stage.Violation;
-import io.stagecred.sts.StsFailure;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
  * Reads the sidecar's settings and, when it uses one, a DeploymentCredential; returns the {@link
  * StageTarget} for the requested stage (exact name, else most specific pattern, else defaultStage)
- * or an InvalidSpec failure saying what to fix. Pure.
+ * or an InvalidSpec failure saying what to fix (a broken entry of another stage does not count).
+ * Pure.
  */
 public final class TargetResolver {
 
@@ -34,7 +36,7 @@ public final class TargetResolver {
   private TargetResolver() {}
 
   /** Either a target or a failure. */
-  public record Result(StageTarget target, StsFailure failure) {}
+  public record Result(StageTarget target, Failure failure) {}
 
   /** The target of STAGECRED_ROLE_ARN: region, duration and chaining from the settings. */
   public static StageTarget fromRole(SidecarSettings settings) {
@@ -68,14 +70,11 @@ public final class TargetResolver {
     List<Violation> violations =
         SpecValidator.validate(
             spec, new ValidationContext(name == null ? "definition" : name, settings.chain()));
-    if (!violations.isEmpty()) {
-      return invalid(
-          described
-              + " is invalid: "
-              + violations.stream()
-                  .limit(5)
-                  .map(Violation::toString)
-                  .collect(Collectors.joining("; ")));
+    // Like the operator, only what concerns the whole definition, or the entry this stage resolves
+    // to, stops the sidecar: another stage's broken entry is that stage's problem.
+    List<Violation> resourceWide = violations.stream().filter(Violation::resourceWide).toList();
+    if (!resourceWide.isEmpty()) {
+      return invalid(described + " is invalid: " + listed(resourceWide));
     }
     ResolveResult resolved = StageResolver.resolve(spec, settings.stage());
     if (!resolved.isResolved()) {
@@ -83,6 +82,19 @@ public final class TargetResolver {
     }
     Resolution resolution = resolved.orElseThrow();
     StageSpec entry = resolution.stage();
+    int index = indexOf(spec.getStages(), entry);
+    List<Violation> own =
+        violations.stream().filter(v -> Objects.equals(v.stageIndex(), index)).toList();
+    if (!own.isEmpty()) {
+      return invalid(
+          described
+              + ": entry '"
+              + entry.getName()
+              + "', which stage "
+              + settings.stage()
+              + " resolves to, is invalid: "
+              + listed(own));
+    }
     Optional<Duration> renewBefore =
         Optional.ofNullable(spec.getRenewBefore()).map(RenewalPolicy::parseDuration);
     IssueRequest request =
@@ -135,6 +147,20 @@ public final class TargetResolver {
   }
 
   private static Result invalid(String message) {
-    return new Result(null, new StsFailure(Reason.InvalidSpec, false, "InvalidSpec", message));
+    return new Result(null, SpecFailure.invalid(message));
+  }
+
+  private static String listed(List<Violation> violations) {
+    return violations.stream().limit(5).map(Violation::toString).collect(Collectors.joining("; "));
+  }
+
+  /** The position of {@code entry} itself (not an equal one) in {@code stages}. */
+  private static int indexOf(List<StageSpec> stages, StageSpec entry) {
+    for (int i = 0; i < stages.size(); i++) {
+      if (stages.get(i) == entry) {
+        return i;
+      }
+    }
+    return -1;
   }
 }

@@ -3,6 +3,7 @@ package io.stagecred.stage;
 import io.stagecred.api.DeploymentCredentialSpec;
 import io.stagecred.api.Patterns;
 import io.stagecred.api.StageSpec;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,36 +49,47 @@ final class StageRules {
         out.add(new Violation(at, "is empty; give it a name and a roleArn"));
         continue;
       }
-      name(at, s.getName(), i, firstIndex, out);
-      roleArn(at, s.getRoleArn(), out);
+      // What is wrong with one entry concerns that stage alone; a duplicate name concerns two
+      // stages that would share a Secret, so it is reported for the whole resource.
+      List<Violation> entry = new ArrayList<>();
+      name(at, s.getName(), i, firstIndex, entry, out);
+      roleArn(at, s.getRoleArn(), entry);
       if (s.getRegion() != null && !SpecValidator.validRegion(s.getRegion())) {
-        out.add(
+        entry.add(
             new Violation(
                 at + ".region",
                 "must be an AWS region name such as eu-west-1, or be removed to use spec.region"));
       }
       SpecValidator.durationSeconds(
-          at + ".durationSeconds", s.getDurationSeconds(), chained, chainFix, out);
-      externalId(at, s.getExternalId(), chained, chainFix, out);
-      SessionTagRules.validate(at + ".sessionTags", s.getSessionTags(), chained, chainFix, out);
+          at + ".durationSeconds", s.getDurationSeconds(), chained, chainFix, entry);
+      externalId(at, s.getExternalId(), chained, chainFix, entry);
+      SessionTagRules.validate(at + ".sessionTags", s.getSessionTags(), chained, chainFix, entry);
+      for (Violation v : entry) {
+        out.add(v.ofStage(i));
+      }
     }
   }
 
   private static void name(
-      String at, String name, int index, Map<String, Integer> firstIndex, List<Violation> out) {
+      String at,
+      String name,
+      int index,
+      Map<String, Integer> firstIndex,
+      List<Violation> entry,
+      List<Violation> out) {
     if (name == null || name.isEmpty()) {
-      out.add(
+      entry.add(
           new Violation(
               at + ".name",
               "is required; use the stage passed to 'serverless deploy --stage', e.g. dev"));
     } else if (!NAME.matcher(name).matches()) {
-      out.add(
+      entry.add(
           new Violation(
               at + ".name",
               "must be 1..63 lowercase letters, digits and '-', starting and ending with a letter"
                   + " or digit (a pattern may use '*', e.g. pr-*)"));
     } else if ("default".equals(name)) {
-      out.add(
+      entry.add(
           new Violation(
               at + ".name",
               "'default' is reserved: every Secret already has a [default] profile; rename the"

@@ -1,6 +1,7 @@
 package io.stagecred.sts;
 
 import io.stagecred.api.Reason;
+import io.stagecred.failure.StsFailure;
 import io.stagecred.sts.CallContext.Call;
 
 /**
@@ -21,8 +22,7 @@ final class FailureMessages {
     SERVICE_ERROR,
     IDP_UNREACHABLE,
     TIMEOUT,
-    UNREACHABLE,
-    UNEXPECTED
+    UNREACHABLE
   }
 
   private FailureMessages() {}
@@ -37,7 +37,6 @@ final class FailureMessages {
                   + ctx.call().operation();
           case TIMEOUT -> "STS did not answer " + ctx.call().operation() + " in time";
           case UNREACHABLE -> "could not reach STS for " + ctx.call().operation();
-          case UNEXPECTED -> "unexpected error during " + ctx.call().operation();
         };
     String fix =
         switch (kind) {

@@ -1,6 +1,9 @@
 package io.stagecred.sts;
 
 import io.stagecred.api.Reason;
+import io.stagecred.failure.Failure;
+import io.stagecred.failure.InternalFailure;
+import io.stagecred.failure.StsFailure;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Set;
@@ -21,8 +24,9 @@ import software.amazon.awssdk.services.sts.model.RegionDisabledException;
 
 /**
  * Reads an exception thrown by an AWS SDK v2 STS call and the {@link CallContext}; returns an
- * {@link StsFailure}: reason, transient or terminal, error code, and a redacted message with the
- * fix.
+ * {@link Failure}: an {@link StsFailure} (reason, transient or terminal, error code, and a redacted
+ * message with the fix) for STS answers, timeouts and network errors, else an {@link
+ * InternalFailure}.
  */
 public final class StsErrorClassifier {
 
@@ -49,7 +53,7 @@ public final class StsErrorClassifier {
 
   private StsErrorClassifier() {}
 
-  public static StsFailure classify(Throwable thrown, CallContext ctx) {
+  public static Failure classify(Throwable thrown, CallContext ctx) {
     Throwable t = unwrap(thrown);
     // Timeouts first: they are SdkClientExceptions too, but deserve their own code and hint.
     if (t instanceof ApiCallTimeoutException || t instanceof ApiCallAttemptTimeoutException) {
@@ -67,13 +71,16 @@ public final class StsErrorClassifier {
       return FailureMessages.unavailable(
           ctx, t.getClass().getSimpleName(), FailureMessages.Kind.UNREACHABLE, t.getMessage());
     }
-    // Anything else is unexpected; retrying with backoff is harmless, and the message says what
-    // happened.
-    return FailureMessages.unavailable(
-        ctx,
-        t == null ? "Unknown" : t.getClass().getSimpleName(),
-        FailureMessages.Kind.UNEXPECTED,
-        t == null ? null : t.getMessage());
+    // Anything else is not an answer from STS or the network: a bug or a library failing in a new
+    // way. Reported as what it is, by class name, instead of guessing "STS unavailable".
+    return InternalFailure.of(
+        t,
+        "calling STS "
+            + ctx.call().operation()
+            + " into "
+            + ctx.roleArn()
+            + " for "
+            + ctx.principal());
   }
 
   private static StsFailure service(AwsServiceException e, CallContext ctx) {

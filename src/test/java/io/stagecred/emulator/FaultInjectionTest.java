@@ -147,6 +147,24 @@ class FaultInjectionTest {
   }
 
   @Test
+  void healEndsTheFaultsOfOneTargetAndKeepsTheOthers() {
+    f.sts.allowAssumeRole(StsFixture.STAGE_ROLE, DEPLOYER);
+    f.sts.failNext(WEB, 1000, "ServiceUnavailable", 503, "outage");
+    f.sts.failNext("AssumeRole", 1, "Throttling", 400, "Rate exceeded");
+    assertStsError(() -> f.webIdentity("s1"), "ServiceUnavailable", 503);
+
+    f.sts.heal(WEB);
+
+    var creds = f.webIdentity("s2").credentials();
+    assertStsError(
+        () ->
+            f.signedBy(creds)
+                .assumeRole(b -> b.roleArn(StsFixture.STAGE_ROLE).roleSessionName("hop")),
+        "Throttling",
+        400);
+  }
+
+  @Test
   void resetForgetsFaultsAndCallsButKeepsTrustAndCredentials() {
     var creds = f.webIdentity("s1").credentials();
     f.sts.failNext("*", 5, "Throttling", 400, "Rate exceeded");

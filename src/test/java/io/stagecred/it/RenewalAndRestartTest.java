@@ -133,7 +133,7 @@ class RenewalAndRestartTest {
                         && ManagedSecrets.held(s, uid).expiration().isAfter(Instant.now()));
     assertThat(DeployPod.callerFromEnv(DeployPod.read(renewed), "AWS_", world.sts().endpoint()))
         .contains("assumed-role/outage/");
-    awaitReady(client, ns, "app", "True", "CredentialsIssued");
+    awaitReady(client, ns, "app", "True", "CredentialsRenewed");
     // ... and serves resources created after it.
     client
         .resource(Fixtures.resource(ns, "later", "deployer", Fixtures.stage("dev", role)))
@@ -168,17 +168,26 @@ class RenewalAndRestartTest {
     restarted.register(reconciler);
     restarted.start();
     try {
-      // The restarted operator reconciles everything it finds; a changed spec proves it is running.
+      // The restarted operator reconciles everything it finds; a changed renewBefore proves it
+      // is running: it moves the renewal time it records, and keeps the credentials.
       DeploymentCredential current = get(client, ns, "app");
       current.getSpec().setRenewBefore("15m");
       client.resource(current).update();
+      awaitSecret(
+          fresh,
+          ns,
+          "app-dev",
+          s ->
+              !s.getMetadata()
+                  .getAnnotations()
+                  .get(Names.ANN_RENEWAL_TIME)
+                  .equals(before.getMetadata().getAnnotations().get(Names.ANN_RENEWAL_TIME)));
       awaitReady(fresh, ns, "app", "True", "CredentialsIssued");
       assertThat(world.sts().countFor(role))
           .as("fresh Secrets cost no STS call")
           .isEqualTo(callsBefore);
       Secret after = fresh.secrets().inNamespace(ns).withName("app-dev").get();
-      assertThat(after.getMetadata().getResourceVersion())
-          .isEqualTo(before.getMetadata().getResourceVersion());
+      assertThat(after.getData()).as("the credentials held stay").isEqualTo(before.getData());
     } finally {
       restarted.stop();
       fresh.close();

@@ -9,6 +9,9 @@ import io.stagecred.api.DeploymentCredential;
 import io.stagecred.api.DeploymentCredentialSpec;
 import io.stagecred.api.StageSpec;
 import io.stagecred.identity.IdentityPlan;
+import io.stagecred.render.CredentialRenderer;
+import io.stagecred.render.RenderInput;
+import io.stagecred.renewal.SecretFacts;
 import io.stagecred.sts.IssuedCredentials;
 import java.time.Instant;
 import java.util.Base64;
@@ -49,26 +52,60 @@ class ManagedSecretsTest {
         .get(0);
   }
 
+  private static Map<String, String> data(StagePlan plan) {
+    return CredentialRenderer.secretData(
+        new RenderInput(plan.stage(), plan.region(), CREDS, plan.mountPath()));
+  }
+
   @Test
   void aWrittenSecretReadsBackAsOwnedIntactAndFresh() {
     DeploymentCredential dc = resource();
     StagePlan plan = plan(dc);
-    Secret s =
-        ManagedSecrets.desired(
-            dc,
-            plan,
-            CREDS,
-            NOW,
-            NOW.plusSeconds(2400),
-            Map.of("AWS_ACCESS_KEY_ID", "ASIAEXAMPLEEXAMPLE01"));
-    ManagedSecrets.Held held = ManagedSecrets.held(s, "uid-1");
+    Secret s = ManagedSecrets.desired(dc, plan, CREDS, NOW, NOW.plusSeconds(2400), data(plan));
+    s.getMetadata().setResourceVersion("12");
+    SecretFacts held = ManagedSecrets.held(s, "uid-1");
     assertThat(held.owned()).isTrue();
     assertThat(held.intact()).isTrue();
     assertThat(held.fingerprint()).isEqualTo(plan.fingerprint());
+    assertThat(held.issuedAt()).isEqualTo(NOW);
     assertThat(held.expiration()).isEqualTo(CREDS.expiration());
-    assertThat(held.renewalTime()).isEqualTo(NOW.plusSeconds(2400));
+    assertThat(held.recordedExpiration()).isEqualTo(CREDS.expiration());
+    assertThat(held.recordedRenewalTime()).isEqualTo(NOW.plusSeconds(2400));
+    assertThat(held.version()).isEqualTo("12");
     assertThat(s.getMetadata().getName()).isEqualTo("orders-dev");
     assertThat(s.getMetadata().getOwnerReferences().get(0).getController()).isTrue();
+  }
+
+  @Test
+  void theExpirationIsReadFromTheCredentialsNotFromTheAnnotation() {
+    DeploymentCredential dc = resource();
+    StagePlan plan = plan(dc);
+    Secret s = ManagedSecrets.desired(dc, plan, CREDS, NOW, NOW.plusSeconds(2400), data(plan));
+    s.getMetadata().getAnnotations().put(Names.ANN_EXPIRATION, "2099-01-01T00:00:00Z");
+    s.getMetadata().getAnnotations().put(Names.ANN_RENEWAL_TIME, "2099-01-01T00:00:00Z");
+    SecretFacts held = ManagedSecrets.held(s, "uid-1");
+    assertThat(held.intact()).as("the annotations are not sealed").isTrue();
+    assertThat(held.expiration()).isEqualTo(CREDS.expiration());
+    assertThat(held.recordedExpiration()).isEqualTo(Instant.parse("2099-01-01T00:00:00Z"));
+
+    Secret repaired = ManagedSecrets.reannotated(s, CREDS.expiration(), NOW.plusSeconds(2400));
+    SecretFacts after = ManagedSecrets.held(repaired, "uid-1");
+    assertThat(after.intact()).isTrue();
+    assertThat(after.recordedExpiration()).isEqualTo(CREDS.expiration());
+    assertThat(after.recordedRenewalTime()).isEqualTo(NOW.plusSeconds(2400));
+  }
+
+  @Test
+  void anEditedIssueTimeBreaksTheSeal() {
+    // The renewal time is computed from the issue time: moving it would move the renewal.
+    DeploymentCredential dc = resource();
+    StagePlan plan = plan(dc);
+    Secret s = ManagedSecrets.desired(dc, plan, CREDS, NOW, NOW.plusSeconds(2400), data(plan));
+    s.getMetadata().getAnnotations().put(Names.ANN_ISSUED_AT, "2099-01-01T00:00:00Z");
+    assertThat(ManagedSecrets.held(s, "uid-1").intact()).isFalse();
+    assertThat(ManagedSecrets.held(s, "uid-1").expiration())
+        .as("nothing in an edited Secret is trusted")
+        .isNull();
   }
 
   @Test
@@ -121,7 +158,8 @@ class ManagedSecretsTest {
         .containsExactly("uid-1", "uid-other");
     assertThat(merged.getData()).as("the data is stagecred's alone").isEqualTo(fresh.getData());
     assertThat(ManagedSecrets.held(merged, "uid-1").intact()).isTrue();
-    assertThat(ManagedSecrets.held(merged, "uid-1").renewalTime()).isEqualTo(NOW.plusSeconds(2460));
+    assertThat(ManagedSecrets.held(merged, "uid-1").recordedRenewalTime())
+        .isEqualTo(NOW.plusSeconds(2460));
   }
 
   @Test

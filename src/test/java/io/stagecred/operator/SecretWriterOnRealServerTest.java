@@ -10,11 +10,14 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.RecentOperationCacheFiller;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.stagecred.controlplane.AuditLog;
 import io.stagecred.controlplane.ControlPlane;
 import io.stagecred.it.Fixtures;
 import io.stagecred.it.Installation;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -85,9 +88,26 @@ class SecretWriterOnRealServerTest {
         .toList();
   }
 
+  /** What the writer put into the informer's cache: the resource versions it wrote. */
+  private static final class RecordingCache implements RecentOperationCacheFiller<Secret> {
+    final List<String> versions = new ArrayList<>();
+
+    @Override
+    public void handleRecentResourceCreate(ResourceID id, Secret created) {
+      versions.add(created.getMetadata().getResourceVersion());
+    }
+
+    @Override
+    public void handleRecentResourceUpdate(ResourceID id, Secret updated, Secret previous) {
+      versions.add(updated.getMetadata().getResourceVersion());
+    }
+  }
+
+  private final RecordingCache cache = new RecordingCache();
+
   @Test
   void aStaleResourceVersionIsRetriedAndKeepsWhatTheOtherWriterAdded() {
-    SecretWriter writer = new SecretWriter(operator);
+    SecretWriter writer = new SecretWriter(operator, cache);
     Secret first = writer.write(desired("stale", "one"), null, owner.getMetadata().getUid());
     admin
         .secrets()
@@ -105,6 +125,10 @@ class SecretWriterOnRealServerTest {
         .isEqualTo(Base64.getEncoder().encodeToString("two".getBytes()));
     assertThat(second.getMetadata().getLabels())
         .containsEntry("backup.example.com/include", "true");
+    assertThat(cache.versions)
+        .as("each landed write goes into the informer's cache, the refused one does not")
+        .containsExactly(
+            first.getMetadata().getResourceVersion(), second.getMetadata().getResourceVersion());
     // The audit log is written as each request completes, a moment after the client has its answer.
     await()
         .atMost(AUDIT_WAIT)
@@ -117,7 +141,7 @@ class SecretWriterOnRealServerTest {
 
   @Test
   void aSecretCreatedMeanwhileByTheOperatorItselfIsUpdated() {
-    SecretWriter writer = new SecretWriter(operator);
+    SecretWriter writer = new SecretWriter(operator, cache);
     writer.write(desired("raced", "one"), null, owner.getMetadata().getUid());
 
     // A reconciliation that had not seen that Secret yet (its cache lagging) creates it again.
@@ -144,7 +168,7 @@ class SecretWriterOnRealServerTest {
                 .withStringData(Map.of("k", "theirs"))
                 .build())
         .create();
-    SecretWriter writer = new SecretWriter(operator);
+    SecretWriter writer = new SecretWriter(operator, cache);
 
     assertThatThrownBy(
             () -> writer.write(desired("theirs", "ours"), null, owner.getMetadata().getUid()))

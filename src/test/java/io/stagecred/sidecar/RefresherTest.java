@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.stagecred.api.Reason;
 import io.stagecred.config.StagecredConfig;
 import io.stagecred.emulator.Call;
 import io.stagecred.emulator.JwtIssuer;
 import io.stagecred.emulator.StsEmulator;
 import io.stagecred.it.DeployPod;
+import io.stagecred.renewal.RetrySchedule;
 import io.stagecred.sts.StsGateway;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -258,6 +260,31 @@ class RefresherTest {
     assertThat(snapshot())
         .allSatisfy((name, bytes) -> assertThat(bytes).isEqualTo(before.get(name)));
     assertThat(rig.state().current()).containsSame(held);
+  }
+
+  @Test
+  void aRefusedRoleIsAskedOncePerRetryWindow() {
+    // Trusted by nobody: every call is AccessDenied. The loop runs an attempt only at the time
+    // the previous one returned, so the windows below are all STS sees.
+    String refused = "arn:aws:iam::111111111111:role/refused";
+    Rig rig =
+        rig(
+            env(
+                "STAGECRED_STAGE",
+                "pr-42",
+                "STAGECRED_ROLE_ARN",
+                refused,
+                "AWS_REGION",
+                "us-east-1"));
+    for (int i = 1; i <= 3; i++) {
+      Instant before = Instant.now();
+      Refresher.Attempt failed = rig.refresher().attempt();
+      assertThat(failed.problem().reason()).isEqualTo(Reason.AccessDenied);
+      assertThat(Duration.between(before, failed.next()))
+          .as("holding nothing, a refusal waits 15-30 s: the operator's policy")
+          .isBetween(Duration.ofSeconds(14), RetrySchedule.WITHOUT_CREDENTIALS_MAX);
+      assertThat(sts.countFor(refused)).as("one STS call per attempt").isEqualTo(i);
+    }
   }
 
   @Test

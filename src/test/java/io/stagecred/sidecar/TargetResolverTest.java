@@ -101,14 +101,40 @@ class TargetResolverTest {
   }
 
   @Test
-  void anInvalidDefinitionIsNamedFieldByField() {
+  void anInvalidEntryOfTheRequestedStageIsNamedFieldByField() {
     DeploymentCredential resource = example();
     resource.getSpec().getStages().get(0).setRoleArn("not-an-arn");
     TargetResolver.Result result =
         TargetResolver.fromResource(
             resource, "ci", "DeploymentCredential ci/orders", settings("dev", false));
+    assertThat(result.failure().reason()).isEqualTo(Reason.InvalidSpec);
     assertThat(result.failure().message())
-        .startsWith("DeploymentCredential ci/orders is invalid: spec.stages[0].roleArn");
+        .startsWith("DeploymentCredential ci/orders: entry 'dev', which stage dev resolves to, is")
+        .contains("spec.stages[0].roleArn");
+  }
+
+  @Test
+  void anotherStagesInvalidEntryDoesNotStopThisOne() {
+    // The probe: a broken prod entry made every sidecar of the definition lose its credentials.
+    DeploymentCredential resource = example();
+    resource.getSpec().getStages().get(0).setDurationSeconds(100);
+    TargetResolver.Result result =
+        TargetResolver.fromResource(
+            resource, "ci", "DeploymentCredential ci/orders", settings("pr-42", false));
+    assertThat(result.failure()).isNull();
+    assertThat(result.target().request().roleArn())
+        .isEqualTo("arn:aws:iam::111111111111:role/deploy-preview");
+  }
+
+  @Test
+  void aViolationOfTheWholeDefinitionStopsEveryStage() {
+    DeploymentCredential resource = example();
+    resource.getSpec().setRegion("not a region");
+    TargetResolver.Result result =
+        TargetResolver.fromResource(
+            resource, "ci", "DeploymentCredential ci/orders", settings("pr-42", false));
+    assertThat(result.failure().message())
+        .startsWith("DeploymentCredential ci/orders is invalid: spec.region");
   }
 
   @Test

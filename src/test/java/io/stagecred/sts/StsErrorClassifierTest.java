@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import io.stagecred.api.Reason;
+import io.stagecred.failure.Failure;
+import io.stagecred.failure.InternalFailure;
+import io.stagecred.failure.StsFailure;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.concurrent.CompletionException;
@@ -190,13 +193,6 @@ class StsErrorClassifierTest {
             true,
             "UncheckedIOException"),
         c(
-            "an unexpected exception is retried as transient",
-            new IllegalStateException(LEAKY),
-            WEB,
-            Reason.StsUnavailable,
-            true,
-            "IllegalStateException"),
-        c(
             "AccessDenied on web identity is terminal",
             sts("AccessDenied", 403),
             WEB,
@@ -369,6 +365,19 @@ class StsErrorClassifierTest {
             "UnknownOperation"));
   }
 
+  @Test
+  void anUnexpectedExceptionIsAnInternalErrorNamedByItsClassNotAGuess() {
+    Failure f = StsErrorClassifier.classify(new IllegalStateException(LEAKY), WEB);
+    assertThat(f).isInstanceOf(InternalFailure.class);
+    assertThat(f.reason()).isEqualTo(Reason.InternalError);
+    assertThat(f.transientFailure()).isTrue();
+    assertThat(f.code()).isEqualTo("IllegalStateException");
+    assertThat(f.message())
+        .contains("java.lang.IllegalStateException", WEB.roleArn(), "Fix")
+        .doesNotContain("STS unavailable", "throttl")
+        .doesNotContain(JWT, "eyJhbGci", KEY_ID, SECRET);
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("failures")
   void classifiesEveryKnownFailure(
@@ -378,7 +387,8 @@ class StsErrorClassifierTest {
       Reason reason,
       boolean transientFailure,
       String code) {
-    StsFailure f = StsErrorClassifier.classify(t, ctx);
+    Failure f = StsErrorClassifier.classify(t, ctx);
+    assertThat(f).isInstanceOf(StsFailure.class);
     assertThat(f.reason()).isEqualTo(reason);
     assertThat(f.transientFailure()).isEqualTo(transientFailure);
     assertThat(f.code()).isEqualTo(code);
@@ -391,7 +401,7 @@ class StsErrorClassifierTest {
 
   @Test
   void accessDeniedOnWebIdentityNamesTheSubjectAndTheTrustPolicyFix() {
-    StsFailure f = StsErrorClassifier.classify(sts("AccessDenied", 403), WEB);
+    Failure f = StsErrorClassifier.classify(sts("AccessDenied", 403), WEB);
     assertThat(f.message())
         .startsWith(
             "STS denied AssumeRoleWithWebIdentity into arn:aws:iam::111111111111:role/deploy-dev"
@@ -403,7 +413,7 @@ class StsErrorClassifierTest {
 
   @Test
   void accessDeniedOnChainedAssumeRoleNamesTheSourceRoleAndEveryRequiredAction() {
-    StsFailure f = StsErrorClassifier.classify(sts("AccessDenied", 403), CHAINED);
+    Failure f = StsErrorClassifier.classify(sts("AccessDenied", 403), CHAINED);
     assertThat(f.message())
         .startsWith("STS denied AssumeRole into " + PROD_ROLE + " for " + SOURCE_ROLE)
         .contains("sts:AssumeRole,", "sts:TagSession", "sts:SetSourceIdentity", "ExternalId");
@@ -411,7 +421,7 @@ class StsErrorClassifierTest {
 
   @Test
   void anInvalidTokenPointsAtTheOidcProviderAndAudience() {
-    StsFailure f = StsErrorClassifier.classify(sts("InvalidIdentityToken", 400), OPERATOR);
+    Failure f = StsErrorClassifier.classify(sts("InvalidIdentityToken", 400), OPERATOR);
     assertThat(f.message())
         .contains("the operator's own identity", "OIDC identity provider", "identity.audience");
   }

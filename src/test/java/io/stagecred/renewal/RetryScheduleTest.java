@@ -1,25 +1,22 @@
-package io.stagecred.sidecar;
+package io.stagecred.renewal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.stagecred.config.StagecredConfig;
-import io.stagecred.renewal.RenewalPolicy;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class RetryScheduleTest {
 
   private static final Instant NOW = Instant.parse("2026-11-21T10:00:00Z");
-  // Defaults: retry 5s doubling to 5m, terminal 15m.
-  private static final StagecredConfig.Renewal TIMING = SidecarEnv.config(Map.of()).renewal();
+  private static final Timing TIMING = Timing.DEFAULTS;
 
   private static Duration delay(int failures, boolean transientFailure, Duration validFor) {
     Optional<Instant> validUntil = Optional.ofNullable(validFor).map(NOW::plus);
     return Duration.between(
-        NOW, RetrySchedule.next(NOW, failures, transientFailure, validUntil, TIMING, "pod/dev"));
+        NOW,
+        RetrySchedule.nextAttempt(NOW, failures, transientFailure, validUntil, TIMING, "pod/dev"));
   }
 
   @Test
@@ -45,10 +42,12 @@ class RetryScheduleTest {
   }
 
   @Test
-  void withoutValidCredentialsEveryFailureBacksOffLikeATransientOne() {
-    assertThat(delay(1, false, null)).isBetween(Duration.ofMillis(2500), Duration.ofSeconds(5));
+  void withoutValidCredentialsATerminalFailureIsRetriedWithinHalfAMinute() {
+    // Nothing is lost by retrying, and IAM fixes propagate in seconds: 15 min would be too long,
+    // a transient-style 2.5 s too eager for a refusal.
+    assertThat(delay(1, false, null)).isBetween(Duration.ofSeconds(15), Duration.ofSeconds(30));
     assertThat(delay(2, false, Duration.ofSeconds(-1)))
-        .isBetween(Duration.ofSeconds(5), Duration.ofSeconds(10));
+        .isBetween(Duration.ofSeconds(15), Duration.ofSeconds(30));
   }
 
   @Test
@@ -60,41 +59,48 @@ class RetryScheduleTest {
 
   private static final Instant ISSUED = Instant.parse("2026-11-21T10:00:00Z");
 
+  private static Instant renewal(Instant expiration, Optional<Duration> renewBefore) {
+    return RetrySchedule.renewalTime(ISSUED, expiration, renewBefore, TIMING, "p/s");
+  }
+
   @Test
-  void aRenewalAfterTheMinimumIntervalIsKept() {
-    Instant renewal = ISSUED.plus(Duration.ofMinutes(40));
-    assertThat(
-            RetrySchedule.afterSuccess(
-                ISSUED, ISSUED.plus(Duration.ofHours(1)), renewal, TIMING.minInterval()))
-        .isEqualTo(renewal);
+  void aRenewalAfterTheMinimumIntervalIsThePolicysTime() {
+    Instant expiration = ISSUED.plus(Duration.ofHours(1));
+    assertThat(renewal(expiration, Optional.of(Duration.ofMinutes(20))))
+        .isEqualTo(
+            RenewalPolicy.renewalTime(
+                ISSUED, expiration, Optional.of(Duration.ofMinutes(20)), TIMING.jitterMax(), "p/s"))
+        .isBetween(ISSUED.plus(Duration.ofMinutes(38)), ISSUED.plus(Duration.ofMinutes(40)));
   }
 
   @Test
   void aRenewBeforeCloseToTheLifetimeDoesNotRenewAtOnce() {
     // 900 s granted and renewBefore 14m55s: the policy's time is the moment of issuing.
     Instant expiration = ISSUED.plusSeconds(900);
-    Instant policy =
-        RenewalPolicy.renewalTime(
-            ISSUED, expiration, Optional.of(Duration.parse("PT14M55S")), TIMING.jitterMax(), "p/s");
-    assertThat(policy).isEqualTo(ISSUED);
-
-    assertThat(RetrySchedule.afterSuccess(ISSUED, expiration, policy, TIMING.minInterval()))
-        .isEqualTo(ISSUED.plus(TIMING.minInterval()))
-        .isEqualTo(ISSUED.plusSeconds(5));
+    Optional<Duration> renewBefore = Optional.of(Duration.parse("PT14M55S"));
+    assertThat(
+            RenewalPolicy.renewalTime(ISSUED, expiration, renewBefore, TIMING.jitterMax(), "p/s"))
+        .isEqualTo(ISSUED);
+    assertThat(renewal(expiration, renewBefore)).isEqualTo(ISSUED.plusSeconds(5));
   }
 
   @Test
   void aLifetimeShorterThanTwiceTheMinimumRenewsAtHalfOfIt() {
-    Instant expiration = ISSUED.plusSeconds(4);
-    assertThat(RetrySchedule.afterSuccess(ISSUED, expiration, ISSUED, TIMING.minInterval()))
-        .isEqualTo(ISSUED.plusSeconds(2));
+    assertThat(renewal(ISSUED.plusSeconds(4), Optional.empty())).isEqualTo(ISSUED.plusSeconds(2));
   }
 
   @Test
   void credentialsThatLookExpiredOnArrivalWaitTheMinimumInterval() {
     // The pod's clock is ahead of STS's: the expiration is already behind "now".
-    Instant expiration = ISSUED.minusSeconds(30);
-    assertThat(RetrySchedule.afterSuccess(ISSUED, expiration, ISSUED, TIMING.minInterval()))
-        .isEqualTo(ISSUED.plusSeconds(5));
+    assertThat(renewal(ISSUED.minusSeconds(30), Optional.empty())).isEqualTo(ISSUED.plusSeconds(5));
+  }
+
+  @Test
+  void theRenewalTimeFollowsTheCurrentRenewBefore() {
+    Instant expiration = ISSUED.plus(Duration.ofHours(1));
+    Instant twenty = renewal(expiration, Optional.of(Duration.ofMinutes(20)));
+    Instant thirty = renewal(expiration, Optional.of(Duration.ofMinutes(30)));
+    // Same key, same jitter bound (60 s): the two times differ by exactly the renewBefore change.
+    assertThat(Duration.between(thirty, twenty)).isEqualTo(Duration.ofMinutes(10));
   }
 }

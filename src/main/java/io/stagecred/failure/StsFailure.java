@@ -1,4 +1,4 @@
-package io.stagecred.sts;
+package io.stagecred.failure;
 
 import io.stagecred.api.Reason;
 import java.util.Objects;
@@ -8,7 +8,8 @@ import java.util.Objects;
  * AWS error code (or the client-side exception's name) and a redacted message that names the cause
  * and fix.
  */
-public record StsFailure(Reason reason, boolean transientFailure, String code, String message) {
+public record StsFailure(Reason reason, boolean transientFailure, String code, String message)
+    implements Failure {
 
   public StsFailure {
     Objects.requireNonNull(reason, "reason");
