@@ -1,5 +1,6 @@
 package io.stagecred.identity;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -8,6 +9,24 @@ import java.util.Optional;
  * be used for must be listed in the operator's configuration.
  */
 public record OperatorIdentityPolicy(List<String> allowedNamespaces, List<String> allowedRoleArns) {
+
+  /**
+   * Why a resource may not use the operator's identity, or empty when it may or does not use it. A
+   * declared source role is reached with the operator's token too, so it must be allowed as well.
+   */
+  public Optional<String> refusal(
+      String namespace,
+      IdentityPlan identity,
+      Optional<String> declaredSourceRole,
+      List<String> stageRoles) {
+    if (!identity.operatorOwn()) {
+      return Optional.empty();
+    }
+    List<String> roles = new ArrayList<>();
+    declaredSourceRole.ifPresent(roles::add);
+    roles.addAll(stageRoles);
+    return refusal(namespace, roles);
+  }
 
   /** Why the operator's identity may not be used here, or empty when it may. */
   public Optional<String> refusal(String namespace, List<String> roleArns) {

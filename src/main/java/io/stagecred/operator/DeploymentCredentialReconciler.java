@@ -2,13 +2,11 @@ package io.stagecred.operator;
 
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
-import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
@@ -18,6 +16,7 @@ import io.stagecred.api.DeploymentCredential;
 import io.stagecred.api.DeploymentCredentialSpec;
 import io.stagecred.api.DeploymentCredentialStatus;
 import io.stagecred.api.EventType;
+import io.stagecred.api.IdentitySpec;
 import io.stagecred.api.Reason;
 import io.stagecred.config.StagecredConfig;
 import io.stagecred.failure.InternalFailure;
@@ -26,7 +25,6 @@ import io.stagecred.identity.IssuingSession;
 import io.stagecred.identity.OperatorIdentityPolicy;
 import io.stagecred.identity.TokenSource;
 import io.stagecred.renewal.RenewalPolicy;
-import io.stagecred.renewal.SecretFacts;
 import io.stagecred.stage.SpecValidator;
 import io.stagecred.stage.ValidationContext;
 import io.stagecred.stage.Violation;
@@ -36,10 +34,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -97,7 +93,6 @@ public class DeploymentCredentialReconciler implements Reconciler<DeploymentCred
     String namespace = resource.getMetadata().getNamespace();
     String name = resource.getMetadata().getName();
     // Everything that talks to Kubernetes uses the framework's client for this reconciliation.
-    EventRecorder events = new EventRecorder(context.getClient(), clock);
     Map<String, Secret> held =
         context.getSecondaryResources(Secret.class).stream()
             .collect(
@@ -112,10 +107,9 @@ public class DeploymentCredentialReconciler implements Reconciler<DeploymentCred
       return refuse(
           resource,
           context,
-          events,
           held,
           Reason.InvalidSpec,
-          "invalid spec: " + join(resourceWide),
+          "invalid spec: " + Violation.joined(resourceWide),
           now);
     }
     IdentityPlan identity =
@@ -126,12 +120,16 @@ public class DeploymentCredentialReconciler implements Reconciler<DeploymentCred
             config.operatorIdentity().chain(),
             config.operatorIdentity().roleArn());
     StageEntries entries = StageEntries.of(resource, identity, violations);
-    Optional<String> refusal = identityRefusal(spec, namespace, identity, entries.plans());
+    Optional<String> refusal =
+        operatorIdentityPolicy.refusal(
+            namespace,
+            identity,
+            Optional.ofNullable(spec.getIdentity()).map(IdentitySpec::getSourceRoleArn),
+            entries.plans().stream().map(StagePlan::roleArn).toList());
     if (refusal.isPresent()) {
       return refuse(
           resource,
           context,
-          events,
           held,
           Reason.IdentityRefused,
           "refused to use the operator's own identity: " + refusal.get(),
@@ -148,6 +146,7 @@ public class DeploymentCredentialReconciler implements Reconciler<DeploymentCred
             identity,
             () -> tokens.token(identity, namespace),
             sts);
+    EventRecorder events = new EventRecorder(context.getClient(), clock);
     StageHandler stages =
         new StageHandler(
             context.getClient(),
@@ -159,21 +158,8 @@ public class DeploymentCredentialReconciler implements Reconciler<DeploymentCred
     List<StageOutcome> outcomes = new ArrayList<>();
     for (StageEntries.Entry entry : entries.concrete()) {
       outcomes.add(
-          entry.plan() != null
-              ? stages.handle(
-                  resource,
-                  entry.plan(),
-                  renewBefore,
-                  held.get(entry.plan().secretName()),
-                  session,
-                  now)
-              : StageOutcome.notIssued(
-                  entry.ref(),
-                  heldFacts(resource, held.get(entry.ref().secretName())),
-                  Reason.InvalidSpec,
-                  "not issued or renewed while this stage's entry is invalid: "
-                      + join(entry.violations()),
-                  now));
+          stages.handle(
+              resource, entry, renewBefore, held.get(entry.ref().secretName()), session, now));
     }
     Set<String> wanted = entries.secretNames();
     held.values().stream()
@@ -181,7 +167,7 @@ public class DeploymentCredentialReconciler implements Reconciler<DeploymentCred
         .filter(s -> ManagedSecrets.ownedBy(s, resource.getMetadata().getUid()))
         .forEach(s -> stages.deleteRemoved(resource, s));
     if (!entries.invalid().isEmpty()) {
-      String message = "invalid spec: " + join(entries.invalid());
+      String message = "invalid spec: " + Violation.joined(entries.invalid());
       LOG.warnf("%s/%s: %s", namespace, name, message);
       events.record(resource, EventType.Warning, Reason.InvalidSpec, message);
     }
@@ -192,7 +178,7 @@ public class DeploymentCredentialReconciler implements Reconciler<DeploymentCred
             outcomes,
             entries.invalid().stream().map(Violation::toString).toList(),
             now);
-    return finish(resource, context, status, nextCheck(outcomes, now));
+    return finish(resource, context, status, outcomes, now);
   }
 
   @Override
@@ -201,23 +187,18 @@ public class DeploymentCredentialReconciler implements Reconciler<DeploymentCred
     // Exceptions reach here from the Kubernetes API (conflicts, outages) or from a bug; JOSDK
     // retries with backoff. The status names the HTTP code or the exception's class, never its
     // text, which could quote request content.
-    Reason reason;
-    String message;
-    if (e instanceof KubernetesClientException k) {
-      reason = Reason.KubernetesApiError;
-      message =
-          "reconciliation failed: the Kubernetes API "
-              + (k.getCode() > 0 ? "answered HTTP " + k.getCode() : "could not be reached")
-              + "; retrying with backoff";
-    } else {
-      InternalFailure failure = InternalFailure.of(e, "reconciling");
-      reason = failure.reason();
-      message = failure.message();
-    }
+    String message =
+        e instanceof KubernetesClientException k
+            ? "reconciliation failed: the Kubernetes API "
+                + (k.getCode() > 0 ? "answered HTTP " + k.getCode() : "could not be reached")
+                + "; retrying with backoff"
+            : InternalFailure.of(e, "reconciling").message();
+    Reason reason =
+        e instanceof KubernetesClientException ? Reason.KubernetesApiError : Reason.InternalError;
     LOG.warnf(
         "%s/%s: %s",
         resource.getMetadata().getNamespace(), resource.getMetadata().getName(), message);
-    writeStatus(
+    StatusWriter.write(
         resource,
         context,
         StatusBuilder.failed(
@@ -237,7 +218,6 @@ public class DeploymentCredentialReconciler implements Reconciler<DeploymentCred
   private UpdateControl<DeploymentCredential> refuse(
       DeploymentCredential resource,
       Context<DeploymentCredential> context,
-      EventRecorder events,
       Map<String, Secret> held,
       Reason reason,
       String message,
@@ -245,98 +225,40 @@ public class DeploymentCredentialReconciler implements Reconciler<DeploymentCred
     LOG.warnf(
         "%s/%s: %s",
         resource.getMetadata().getNamespace(), resource.getMetadata().getName(), message);
-    events.record(resource, EventType.Warning, reason, message);
+    new EventRecorder(context.getClient(), clock)
+        .record(resource, EventType.Warning, reason, message);
     List<StageOutcome> outcomes = new ArrayList<>();
     for (StageOutcome.Ref ref : StageEntries.known(resource, held.values())) {
       outcomes.add(
           StageOutcome.notIssued(
               ref,
-              heldFacts(resource, held.get(ref.secretName())),
+              ManagedSecrets.held(
+                  Optional.ofNullable(held.get(ref.secretName())), resource.getMetadata().getUid()),
               reason,
               "not issued or renewed while the resource is refused (see the Ready condition)",
               now));
     }
-    return finish(
-        resource,
-        context,
+    DeploymentCredentialStatus status =
         StatusBuilder.refused(
-            resource.getStatus(), generation(resource), reason, message, outcomes, now),
-        nextCheck(outcomes, now));
-  }
-
-  private Optional<String> identityRefusal(
-      DeploymentCredentialSpec spec,
-      String namespace,
-      IdentityPlan identity,
-      List<StagePlan> plans) {
-    if (!identity.operatorOwn()) {
-      return Optional.empty();
-    }
-    // A declared source role is reached with the operator's token too, so it must be allowed.
-    List<String> roles = new ArrayList<>();
-    if (spec.getIdentity() != null && spec.getIdentity().getSourceRoleArn() != null) {
-      roles.add(spec.getIdentity().getSourceRoleArn());
-    }
-    plans.forEach(p -> roles.add(p.roleArn()));
-    return operatorIdentityPolicy.refusal(namespace, roles);
-  }
-
-  private static Optional<SecretFacts> heldFacts(DeploymentCredential resource, Secret secret) {
-    return Optional.ofNullable(secret)
-        .map(s -> ManagedSecrets.held(s, resource.getMetadata().getUid()));
-  }
-
-  /** The earliest time any stage needs attention, as a delay of at least a second. */
-  private static Duration nextCheck(List<StageOutcome> outcomes, Instant now) {
-    return outcomes.stream()
-        .map(StageOutcome::nextCheck)
-        .filter(Objects::nonNull)
-        .min(Comparator.naturalOrder())
-        .map(t -> Duration.between(now, t))
-        .map(d -> d.compareTo(MIN_DELAY) < 0 ? MIN_DELAY : d)
-        .orElse(null);
-  }
-
-  private static String join(List<Violation> violations) {
-    return violations.stream().map(Violation::toString).collect(Collectors.joining("; "));
+            resource.getStatus(), generation(resource), reason, message, outcomes, now);
+    return finish(resource, context, status, outcomes, now);
   }
 
   private static long generation(DeploymentCredential resource) {
     return Optional.ofNullable(resource.getMetadata().getGeneration()).orElse(0L);
   }
 
-  private UpdateControl<DeploymentCredential> finish(
+  /** Writes the status and schedules the next look at the earliest time a stage needs one. */
+  private static UpdateControl<DeploymentCredential> finish(
       DeploymentCredential resource,
       Context<DeploymentCredential> context,
       DeploymentCredentialStatus status,
-      Duration next) {
-    writeStatus(resource, context, status);
+      List<StageOutcome> outcomes,
+      Instant now) {
+    StatusWriter.write(resource, context, status);
     UpdateControl<DeploymentCredential> control = UpdateControl.noUpdate();
-    return next == null ? control : control.rescheduleAfter(next);
-  }
-
-  /**
-   * Replaces the status with an optimistic-locking update (retried on conflict by JOSDK's helper,
-   * which also caches the result so the next reconciliation reads its own write). A whole-status
-   * update, unlike a JSON patch computed against a cached copy, cannot fail on stale array indexes.
-   */
-  private static void writeStatus(
-      DeploymentCredential resource,
-      Context<DeploymentCredential> context,
-      DeploymentCredentialStatus status) {
-    if (sameStatus(resource.getStatus(), status)) {
-      return;
-    }
-    PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(
-        resource,
-        context,
-        latest -> {
-          latest.setStatus(status);
-          return latest;
-        });
-  }
-
-  private static boolean sameStatus(DeploymentCredentialStatus a, DeploymentCredentialStatus b) {
-    return a != null && Serialization.asJson(a).equals(Serialization.asJson(b));
+    return StageOutcome.nextCheck(outcomes, now, MIN_DELAY)
+        .map(control::rescheduleAfter)
+        .orElse(control);
   }
 }

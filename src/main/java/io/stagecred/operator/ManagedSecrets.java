@@ -140,6 +140,11 @@ public final class ManagedSecrets {
         secret.getMetadata().getResourceVersion());
   }
 
+  /** {@link #held} of {@code secret}, or empty when there is none. */
+  public static Optional<SecretFacts> held(Optional<Secret> secret, String ownerUid) {
+    return secret.map(s -> held(s, ownerUid));
+  }
+
   /** Whether {@code secret} is one the operator manages for the resource with {@code ownerUid}. */
   public static boolean ownedBy(Secret secret, String ownerUid) {
     return secret.getMetadata().getOwnerReferences() != null

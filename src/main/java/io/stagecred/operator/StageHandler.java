@@ -17,6 +17,7 @@ import io.stagecred.renewal.RetrySchedule;
 import io.stagecred.renewal.SecretFacts;
 import io.stagecred.renewal.StageDecision;
 import io.stagecred.renewal.StageInput;
+import io.stagecred.stage.Violation;
 import io.stagecred.sts.IssuedCredentials;
 import java.time.Duration;
 import java.time.Instant;
@@ -50,7 +51,30 @@ final class StageHandler {
     this.timing = timing;
   }
 
+  /**
+   * The outcome for one concrete stage: decided and acted on when its entry is valid, else reported
+   * as it stands without touching its Secret.
+   */
   StageOutcome handle(
+      DeploymentCredential resource,
+      StageEntries.Entry entry,
+      Optional<Duration> renewBefore,
+      Secret cached,
+      IssuingSession session,
+      Instant now) {
+    if (entry.plan() == null) {
+      return StageOutcome.notIssued(
+          entry.ref(),
+          ManagedSecrets.held(Optional.ofNullable(cached), resource.getMetadata().getUid()),
+          Reason.InvalidSpec,
+          "not issued or renewed while this stage's entry is invalid: "
+              + Violation.joined(entry.violations()),
+          now);
+    }
+    return handle(resource, entry.plan(), renewBefore, cached, session, now);
+  }
+
+  private StageOutcome handle(
       DeploymentCredential resource,
       StagePlan plan,
       Optional<Duration> renewBefore,
@@ -68,8 +92,7 @@ final class StageHandler {
                 .withName(plan.secretName())
                 .get();
     String uid = resource.getMetadata().getUid();
-    Optional<SecretFacts> held =
-        Optional.ofNullable(existing).map(s -> ManagedSecrets.held(s, uid));
+    Optional<SecretFacts> held = ManagedSecrets.held(Optional.ofNullable(existing), uid);
     LastAttempt last = StatusBuilder.lastAttempt(resource.getStatus(), plan.stage());
     StageInput input =
         new StageInput(

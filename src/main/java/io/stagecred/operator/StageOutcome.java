@@ -6,7 +6,10 @@ import io.stagecred.renewal.LastAttempt;
 import io.stagecred.renewal.SecretFacts;
 import io.stagecred.renewal.StageDecision;
 import io.stagecred.sts.IssuedCredentials;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -183,6 +186,18 @@ public record StageOutcome(
         null,
         null,
         valid.map(SecretFacts::expiration).orElse(null));
+  }
+
+  /**
+   * The earliest time any of {@code outcomes} needs attention, as a delay of at least {@code min}.
+   */
+  static Optional<Duration> nextCheck(List<StageOutcome> outcomes, Instant now, Duration min) {
+    return outcomes.stream()
+        .map(StageOutcome::nextCheck)
+        .filter(Objects::nonNull)
+        .min(Comparator.naturalOrder())
+        .map(t -> Duration.between(now, t))
+        .map(d -> d.compareTo(min) < 0 ? min : d);
   }
 
   /** The conflict, naming the Secret. */

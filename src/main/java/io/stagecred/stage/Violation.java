@@ -1,6 +1,8 @@
 package io.stagecred.stage;
 
+import java.util.List;
 import java.util.Objects;
+import java.util.stream.Collectors;
 
 /**
  * One problem in a spec: a JSON-path-like field (e.g. {@code spec.stages[1].roleArn}), a message
@@ -22,6 +24,11 @@ public record Violation(String field, String message, Integer stageIndex) {
   /** This violation, as concerning only the stage entry at {@code index}. */
   public Violation ofStage(int index) {
     return new Violation(field, message, index);
+  }
+
+  /** The violations as one text, "; " between them. */
+  public static String joined(List<Violation> violations) {
+    return violations.stream().map(Violation::toString).collect(Collectors.joining("; "));
   }
 
   /** Whether this violation stops every stage, not just one. */
