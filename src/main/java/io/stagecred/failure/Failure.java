@@ -11,7 +11,7 @@ import io.stagecred.api.Reason;
 public sealed interface Failure
     permits StsFailure,
         IdentityFailure,
-        DefinitionFailure,
+        KubernetesFailure,
         SpecFailure,
         OutputFailure,
         InternalFailure {

@@ -1,7 +1,6 @@
 package io.stagecred.operator;
 
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -19,7 +18,9 @@ import io.stagecred.api.EventType;
 import io.stagecred.api.IdentitySpec;
 import io.stagecred.api.Reason;
 import io.stagecred.config.StagecredConfig;
+import io.stagecred.failure.Failure;
 import io.stagecred.failure.InternalFailure;
+import io.stagecred.failure.KubernetesFailure;
 import io.stagecred.identity.IdentityPlan;
 import io.stagecred.identity.IssuingSession;
 import io.stagecred.identity.OperatorIdentityPolicy;
@@ -76,12 +77,13 @@ public class DeploymentCredentialReconciler implements Reconciler<DeploymentCred
   @Override
   public List<EventSource<?, DeploymentCredential>> prepareEventSources(
       EventSourceContext<DeploymentCredential> context) {
-    InformerEventSourceConfiguration<Secret> config =
+    InformerEventSourceConfiguration<Secret> managedSecrets =
         InformerEventSourceConfiguration.from(Secret.class, DeploymentCredential.class)
             .withLabelSelector(Names.MANAGED_SELECTOR)
             .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(DeploymentCredential.class))
             .build();
-    secrets = new InformerEventSource<>(config, context);
+    // Kept for SecretWriter, which puts the operator's own writes into this informer's cache.
+    secrets = new InformerEventSource<>(managedSecrets, context);
     return List.of(secrets);
   }
 
@@ -184,17 +186,15 @@ public class DeploymentCredentialReconciler implements Reconciler<DeploymentCred
   @Override
   public ErrorStatusUpdateControl<DeploymentCredential> updateErrorStatus(
       DeploymentCredential resource, Context<DeploymentCredential> context, Exception e) {
-    // Exceptions reach here from the Kubernetes API (conflicts, outages) or from a bug; JOSDK
-    // retries with backoff. The status names the HTTP code or the exception's class, never its
-    // text, which could quote request content.
-    String message =
-        e instanceof KubernetesClientException k
-            ? "reconciliation failed: the Kubernetes API "
-                + (k.getCode() > 0 ? "answered HTTP " + k.getCode() : "could not be reached")
-                + "; retrying with backoff"
-            : InternalFailure.of(e, "reconciling").message();
-    Reason reason =
-        e instanceof KubernetesClientException ? Reason.KubernetesApiError : Reason.InternalError;
+    // Exceptions reach here from the Kubernetes API (conflicts, outages; JOSDK's own helpers wrap
+    // them) or from a bug; JOSDK retries with backoff. The status names the HTTP code or the
+    // exception's class, never its text, which could quote request content.
+    Failure failure =
+        KubernetesFailure.of(e, "reconciliation")
+            .<Failure>map(k -> k)
+            .orElseGet(() -> InternalFailure.of(e, "reconciling"));
+    Reason reason = failure.reason();
+    String message = failure.message();
     LOG.warnf(
         "%s/%s: %s",
         resource.getMetadata().getNamespace(), resource.getMetadata().getName(), message);

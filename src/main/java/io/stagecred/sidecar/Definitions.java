@@ -5,8 +5,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.stagecred.api.DeploymentCredential;
-import io.stagecred.failure.DefinitionFailure;
 import io.stagecred.failure.Failure;
+import io.stagecred.failure.KubernetesFailure;
 import io.stagecred.failure.SpecFailure;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -59,7 +59,7 @@ public final class Definitions {
       return switch (e.getCode()) {
         case 401, 403 ->
             Loaded.failed(
-                new DefinitionFailure(
+                new KubernetesFailure(
                     false,
                     "Forbidden",
                     "the API server refused to let this pod read "
@@ -72,7 +72,7 @@ public final class Definitions {
                         + " (see deploy/examples/sidecar-rbac.yaml) and mount its token"));
         default ->
             Loaded.failed(
-                new DefinitionFailure(
+                new KubernetesFailure(
                     true,
                     "KubernetesApiError",
                     "cannot read "
