@@ -56,6 +56,12 @@ class RenewalProbesTest {
     return ns;
   }
 
+  /** Creates ns/app with one stage dev of {@code role}; returns it once issued. */
+  private DeploymentCredential issueOneStage(String ns, String role) {
+    client.resource(Fixtures.resource(ns, "app", "deployer", Fixtures.stage("dev", role))).create();
+    return awaitReady(client, ns, "app", "True", "CredentialsIssued");
+  }
+
   private static String accessKey(Secret s) {
     return DeployPod.read(s).get("AWS_ACCESS_KEY_ID");
   }
@@ -172,8 +178,7 @@ class RenewalProbesTest {
   void aRenewalRefusedOnceIsRetriedBeforeTheCredentialsExpire() {
     String role = "arn:aws:iam::111111111111:role/refused-once";
     String ns = namespaceFor("once", role, true);
-    client.resource(Fixtures.resource(ns, "app", "deployer", Fixtures.stage("dev", role))).create();
-    DeploymentCredential issued = awaitReady(client, ns, "app", "True", "CredentialsIssued");
+    DeploymentCredential issued = issueOneStage(ns, role);
     Instant firstExpiration = Instant.parse(stage(issued, "dev").orElseThrow().getExpiration());
     String firstKey = accessKey(client.secrets().inNamespace(ns).withName("app-dev").get());
     // The renewal 6 s after issue is refused; a terminal error must not wait past the expiry.
@@ -202,8 +207,7 @@ class RenewalProbesTest {
   void anStsOutageTurnsReadyFalseAtExpiryAndRecoveryIsPrompt() {
     String role = "arn:aws:iam::111111111111:role/outage-expiry";
     String ns = namespaceFor("expiry", role, true);
-    client.resource(Fixtures.resource(ns, "app", "deployer", Fixtures.stage("dev", role))).create();
-    DeploymentCredential issued = awaitReady(client, ns, "app", "True", "CredentialsIssued");
+    DeploymentCredential issued = issueOneStage(ns, role);
     Instant expiration = Instant.parse(stage(issued, "dev").orElseThrow().getExpiration());
     world.sts().failNext(role, 100_000, "ServiceUnavailable", 503, "injected outage");
     try {
@@ -239,8 +243,7 @@ class RenewalProbesTest {
   void editedAnnotationsAreRepairedWithoutCallingSts() {
     String role = "arn:aws:iam::111111111111:role/annotations";
     String ns = namespaceFor("annotations", role, false);
-    client.resource(Fixtures.resource(ns, "app", "deployer", Fixtures.stage("dev", role))).create();
-    DeploymentCredential issued = awaitReady(client, ns, "app", "True", "CredentialsIssued");
+    DeploymentCredential issued = issueOneStage(ns, role);
     StageStatus dev = stage(issued, "dev").orElseThrow();
     int calls = world.sts().countFor(role);
 
@@ -274,8 +277,7 @@ class RenewalProbesTest {
   void aChangedRenewBeforeMovesTheNextRenewal() {
     String role = "arn:aws:iam::111111111111:role/renew-before";
     String ns = namespaceFor("renewbefore", role, false);
-    client.resource(Fixtures.resource(ns, "app", "deployer", Fixtures.stage("dev", role))).create();
-    DeploymentCredential issued = awaitReady(client, ns, "app", "True", "CredentialsIssued");
+    DeploymentCredential issued = issueOneStage(ns, role);
     Instant before = Instant.parse(stage(issued, "dev").orElseThrow().getRenewalTime());
     int calls = world.sts().countFor(role);
 

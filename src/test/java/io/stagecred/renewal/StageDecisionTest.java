@@ -113,6 +113,12 @@ class StageDecisionTest {
     return new SecretFacts(owned, intact, fp, issued, expiration, expiration, RENEW, null, "7");
   }
 
+  /** A fresh Secret whose expiration and renewal-time annotations someone moved to 2099. */
+  static SecretFacts annotatedFor2099() {
+    Instant far = Instant.parse("2099-01-01T00:00:00Z");
+    return new SecretFacts(true, true, "fp-1", ISSUED, EXPIRES, far, far, null, "8");
+  }
+
   static Stream<Arguments> scenarios() {
     StageInput due = at(input(), RENEW);
     return Stream.of(
@@ -192,37 +198,13 @@ class StageDecisionTest {
         arguments(
             "the expiration comes from the data: an annotation moved to 2099 changes nothing but"
                 + " is repaired",
-            secret(
-                s ->
-                    new SecretFacts(
-                        true,
-                        true,
-                        "fp-1",
-                        ISSUED,
-                        EXPIRES,
-                        Instant.parse("2099-01-01T00:00:00Z"),
-                        Instant.parse("2099-01-01T00:00:00Z"),
-                        null,
-                        "8")),
+            secret(s -> annotatedFor2099()),
             Action.REPAIR,
             null,
             null),
         arguments(
             "an expiration annotation moved to 2099 does not stop a due renewal",
-            at(
-                secret(
-                    s ->
-                        new SecretFacts(
-                            true,
-                            true,
-                            "fp-1",
-                            ISSUED,
-                            EXPIRES,
-                            Instant.parse("2099-01-01T00:00:00Z"),
-                            Instant.parse("2099-01-01T00:00:00Z"),
-                            null,
-                            "8")),
-                RENEW),
+            at(secret(s -> annotatedFor2099()), RENEW),
             Action.ISSUE,
             Reason.RenewalDue,
             null),
