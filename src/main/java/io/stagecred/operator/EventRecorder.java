@@ -34,10 +34,10 @@ public class EventRecorder {
   public void record(DeploymentCredential resource, EventType type, Reason reason, String message) {
     String namespace = resource.getMetadata().getNamespace();
     String name =
-        resource.getMetadata().getName()
-            + "."
-            + StagePlan.hash(resource.getMetadata().getUid() + type + reason + message)
-                .substring(0, 16);
+        Names.eventName(
+            resource.getMetadata().getName(),
+            StagePlan.hash(resource.getMetadata().getUid() + type + reason + message)
+                .substring(0, 16));
     String now = clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
     try {
       var events = client.v1().events().inNamespace(namespace);
