@@ -146,10 +146,19 @@ public interface StagecredConfig {
     @WithDefault("false")
     boolean chain();
 
-    /** Namespaces allowed to use the operator's identity (exact names or globs). Empty: none. */
+    /**
+     * Who may lend the operator's identity to which role: pairs {@code <namespace glob>=<role ARN
+     * glob>}, e.g. {@code ci-*=arn:aws:iam::111111111111:role/deploy-*}. Empty: nobody.
+     */
+    Optional<List<String>> grants();
+
+    /**
+     * Removed: with {@link #allowedRoleArns()} it formed a cross product (any listed namespace
+     * could use any listed role). Read only so that the operator refuses to start while it is set.
+     */
     Optional<List<String>> allowedNamespaces();
 
-    /** Stage role ARNs (globs) the operator's identity may be lent to. Empty: none. */
+    /** Removed, like {@link #allowedNamespaces()}. */
     Optional<List<String>> allowedRoleArns();
   }
 

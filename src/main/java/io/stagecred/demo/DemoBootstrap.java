@@ -20,6 +20,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -121,8 +122,9 @@ public final class DemoBootstrap {
     TreeSet<String> namespaces = apply(kubernetes.url(), options.resources());
     props.put("quarkus.kubernetes-client.api-server-url", kubernetes.url());
     // In the demo, the operator's own identity is lent to the resources the demo applied.
-    props.put("stagecred.operator-identity.allowed-namespaces", String.join(",", namespaces));
-    props.put("stagecred.operator-identity.allowed-role-arns", "*");
+    props.put(
+        "stagecred.operator-identity.grants",
+        namespaces.stream().map(ns -> ns + "=*").collect(Collectors.joining(",")));
     Path kubeconfig = null;
     if (options.outputDir() != null) {
       props.put("stagecred.demo.output-dir", options.outputDir().toAbsolutePath().toString());

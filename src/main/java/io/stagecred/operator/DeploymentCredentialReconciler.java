@@ -68,10 +68,9 @@ public class DeploymentCredentialReconciler implements Reconciler<DeploymentCred
     this.config = config;
     this.clock = clock;
     this.sts = sts;
+    // Malformed entries grant nothing; OperatorLauncher refuses to start while there are any.
     this.operatorIdentityPolicy =
-        new OperatorIdentityPolicy(
-            config.operatorIdentity().allowedNamespaces().orElse(List.of()),
-            config.operatorIdentity().allowedRoleArns().orElse(List.of()));
+        OperatorIdentityPolicy.of(config.operatorIdentity().grants().orElse(List.of()));
   }
 
   @Override

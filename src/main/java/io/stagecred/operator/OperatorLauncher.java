@@ -4,9 +4,12 @@ import io.javaoperatorsdk.operator.Operator;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.stagecred.config.StagecredConfig;
+import io.stagecred.identity.OperatorIdentityPolicy;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Singleton;
+import java.util.ArrayList;
+import java.util.List;
 import org.jboss.logging.Logger;
 
 /**
@@ -31,9 +34,30 @@ public class OperatorLauncher {
           "stagecred.operator-identity.chain=true needs the operator's role: set AWS_ROLE_ARN (IRSA"
               + " does) or stagecred.operator-identity.role-arn");
     }
+    List<String> problems = startupProblems(config.operatorIdentity());
+    if (!problems.isEmpty()) {
+      throw new IllegalStateException(String.join("; ", problems));
+    }
     LOG.infof("starting the stagecred operator (%s mode)", config.mode());
     started = operator.get();
     started.start();
+  }
+
+  /** What keeps the operator from starting: removed settings still set, malformed grants. */
+  static List<String> startupProblems(StagecredConfig.OperatorIdentity identity) {
+    List<String> problems = new ArrayList<>();
+    if (identity.allowedNamespaces().isPresent() || identity.allowedRoleArns().isPresent()) {
+      problems.add(
+          "stagecred.operator-identity.allowed-namespaces and allowed-role-arns"
+              + " (STAGECRED_OPERATOR_IDENTITY_ALLOWED_NAMESPACES, _ALLOWED_ROLE_ARNS) are no"
+              + " longer read: together they let any listed namespace use any listed role. Remove"
+              + " them and list pairs in "
+              + OperatorIdentityPolicy.PROPERTY
+              + " (STAGECRED_OPERATOR_IDENTITY_GRANTS), e.g."
+              + " ci-*=arn:aws:iam::111111111111:role/deploy-*");
+    }
+    problems.addAll(OperatorIdentityPolicy.problems(identity.grants().orElse(List.of())));
+    return problems;
   }
 
   /** Stops informers and reconciliations before the application's beans go away. */

@@ -9,6 +9,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class IdentityTest {
 
@@ -27,33 +28,69 @@ class IdentityTest {
     assertThat(Globs.matches(glob, value)).isEqualTo(expected);
   }
 
+  private static final String DEPLOY_DEV = "arn:aws:iam::111111111111:role/deploy-dev";
+  private static final String TEAM_B = "arn:aws:iam::222222222222:role/b-deploy";
+
+  private static final OperatorIdentityPolicy POLICY =
+      OperatorIdentityPolicy.of(
+          List.of(
+              "ci=arn:aws:iam::111111111111:role/deploy-*",
+              "team-b*=arn:aws:iam::222222222222:role/b-*",
+              "shared=*"));
+
   @Test
   void operatorIdentityIsDeniedByDefault() {
-    OperatorIdentityPolicy none = new OperatorIdentityPolicy(List.of(), List.of());
-    assertThat(none.refusal("ci", List.of("arn:aws:iam::111111111111:role/x"))).isPresent();
+    OperatorIdentityPolicy none = OperatorIdentityPolicy.of(List.of());
+    assertThat(none.refusal("ci", List.of(DEPLOY_DEV))).isPresent();
+  }
+
+  @ParameterizedTest(name = "namespace {0} asking for {1}: allowed={2}")
+  @CsvSource({
+    "ci, arn:aws:iam::111111111111:role/deploy-dev, true",
+    "ci, arn:aws:iam::222222222222:role/b-deploy, false",
+    "team-b, arn:aws:iam::222222222222:role/b-deploy, true",
+    "team-b2, arn:aws:iam::222222222222:role/b-deploy, true",
+    "team-b, arn:aws:iam::111111111111:role/deploy-dev, false",
+    "shared, arn:aws:iam::333333333333:role/anything, true",
+    "other, arn:aws:iam::111111111111:role/deploy-dev, false",
+  })
+  void grantsArePairsNotACrossProduct(String namespace, String role, boolean allowed) {
+    assertThat(POLICY.refusal(namespace, List.of(role)).isEmpty()).isEqualTo(allowed);
   }
 
   @Test
-  void operatorIdentityNeedsBothNamespaceAndEveryRoleAllowed() {
-    OperatorIdentityPolicy policy =
-        new OperatorIdentityPolicy(
-            List.of("ci"), List.of("arn:aws:iam::111111111111:role/deploy-*"));
-    assertThat(policy.refusal("ci", List.of("arn:aws:iam::111111111111:role/deploy-dev")))
-        .isEmpty();
-    assertThat(policy.refusal("other", List.of("arn:aws:iam::111111111111:role/deploy-dev")))
+  void everyRoleOfTheResourceMustBeGrantedToItsNamespace() {
+    assertThat(POLICY.refusal("ci", List.of(DEPLOY_DEV, TEAM_B)))
         .get()
         .asString()
-        .contains("allowed-namespaces");
-    assertThat(
-            policy.refusal(
-                "ci",
-                List.of(
-                    "arn:aws:iam::111111111111:role/deploy-dev",
-                    "arn:aws:iam::111111111111:role/admin")))
+        .contains("role " + TEAM_B)
+        .contains("from namespace 'ci'")
+        .contains("stagecred.operator-identity.grants")
+        .contains("ci=" + TEAM_B);
+    assertThat(POLICY.refusal("other", List.of(DEPLOY_DEV)))
         .get()
         .asString()
-        .contains("role/admin")
-        .contains("allowed-role-arns");
+        .contains("namespace 'other'")
+        .contains("spec.identity.serviceAccountName");
+  }
+
+  @ParameterizedTest(name = "malformed grant ''{0}''")
+  @ValueSource(
+      strings = {
+        "ci",
+        "=arn:aws:iam::1:role/x",
+        "ci=",
+        "ci=role/x",
+        "CI=arn:aws:iam::1:role/x",
+        "ci/x=arn:aws:iam::1:role/x"
+      })
+  void aMalformedGrantIsNamedAndGrantsNothing(String entry) {
+    assertThat(OperatorIdentityPolicy.problems(List.of(entry)))
+        .singleElement()
+        .asString()
+        .contains("'" + entry + "'")
+        .contains("<namespace glob>=<role ARN glob>");
+    assertThat(OperatorIdentityPolicy.of(List.of(entry)).grants()).isEmpty();
   }
 
   @Test

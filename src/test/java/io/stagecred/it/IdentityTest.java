@@ -52,7 +52,7 @@ class IdentityTest {
     assertThat(ready(dc).orElseThrow().getMessage())
         .contains(ns)
         .contains("spec.identity.serviceAccountName")
-        .contains("stagecred.operator-identity.allowed-namespaces");
+        .contains("stagecred.operator-identity.grants");
     awaitEvent(client, ns, "IdentityRefused");
     assertThat(client.secrets().inNamespace(ns).list().getItems()).isEmpty();
   }
@@ -64,7 +64,19 @@ class IdentityTest {
     DeploymentCredential dc = awaitReady(client, ns, "app", "False", "IdentityRefused");
     assertThat(ready(dc).orElseThrow().getMessage())
         .contains(DEV_ROLE)
-        .contains("stagecred.operator-identity.allowed-role-arns");
+        .contains("stagecred.operator-identity.grants");
+  }
+
+  @Test
+  void aGrantedNamespaceCannotBorrowTheIdentityForAnotherNamespacesRole() {
+    // Both namespaces and both roles are granted, but as pairs: opb-* may not use op-* roles.
+    String ns = Fixtures.namespace(client, "opb-tenant");
+    client.resource(Fixtures.resource(ns, "app", null, Fixtures.stage("dev", OP_ROLE))).create();
+    DeploymentCredential dc = awaitReady(client, ns, "app", "False", "IdentityRefused");
+    assertThat(ready(dc).orElseThrow().getMessage())
+        .contains(OP_ROLE)
+        .contains("from namespace '" + ns + "'");
+    assertThat(world.sts().countFor(OP_ROLE)).as("STS is never asked").isZero();
   }
 
   @Test

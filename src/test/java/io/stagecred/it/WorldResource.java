@@ -23,11 +23,12 @@ import java.util.Map;
  */
 public class WorldResource implements QuarkusTestResourceLifecycleManager {
 
-  /** Namespaces (globs) where tests may use the operator's own identity. */
-  public static final String OPERATOR_NAMESPACES = "op-*";
-
-  /** Roles (globs) the operator's own identity may be lent to. */
-  public static final String OPERATOR_ROLES = "arn:aws:iam::111111111111:role/op-*";
+  /**
+   * Where tests may use the operator's own identity: namespaces op-* for roles op-* of one account,
+   * namespaces opb-* for roles opb-* of another (and not for each other's).
+   */
+  public static final String OPERATOR_GRANTS =
+      "op-*=arn:aws:iam::111111111111:role/op-*,opb-*=arn:aws:iam::222222222222:role/opb-*";
 
   public static final String OPERATOR_SUBJECT = Installation.OPERATOR_USER;
 
@@ -54,8 +55,7 @@ public class WorldResource implements QuarkusTestResourceLifecycleManager {
         "quarkus.kubernetes-client.token", operatorApiToken(kubernetes),
         "stagecred.sts.endpoint", sts.endpoint().toString(),
         "stagecred.operator-identity.token-file", tokenFile.toString(),
-        "stagecred.operator-identity.allowed-namespaces", OPERATOR_NAMESPACES,
-        "stagecred.operator-identity.allowed-role-arns", OPERATOR_ROLES);
+        "stagecred.operator-identity.grants", OPERATOR_GRANTS);
   }
 
   /** The operator's Kubernetes API token: its service account's, as a pod's projected token. */

@@ -7,18 +7,13 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
-import io.quarkus.runtime.configuration.DurationConverter;
-import io.smallrye.config.EnvConfigSource;
-import io.smallrye.config.PropertiesConfigSource;
-import io.smallrye.config.SmallRyeConfig;
-import io.smallrye.config.SmallRyeConfigBuilder;
 import io.stagecred.config.StagecredConfig;
+import io.stagecred.config.TestConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -34,22 +29,7 @@ final class SidecarEnv {
   private SidecarEnv() {}
 
   static StagecredConfig config(Map<String, String> env) {
-    try {
-      SmallRyeConfig config =
-          new SmallRyeConfigBuilder()
-              .addDefaultInterceptors()
-              // Quarkus's own notation for durations ("5s", "15m"), as in the application.
-              .withConverter(Duration.class, 200, new DurationConverter())
-              .withMapping(StagecredConfig.class)
-              .withSources(
-                  new EnvConfigSource(env, 300),
-                  new PropertiesConfigSource(
-                      SidecarEnv.class.getClassLoader().getResource("application.properties"), 250))
-              .build();
-      return config.getConfigMapping(StagecredConfig.class);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return TestConfig.fromEnv(env);
   }
 
   /**

@@ -1,0 +1,45 @@
+package io.stagecred.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.stagecred.config.TestConfig;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class OperatorLauncherTest {
+
+  private static List<String> problems(Map<String, String> env) {
+    return OperatorLauncher.startupProblems(TestConfig.fromEnv(env).operatorIdentity());
+  }
+
+  @Test
+  void wellFormedGrantsStart() {
+    assertThat(problems(Map.of())).isEmpty();
+    assertThat(
+            problems(
+                Map.of(
+                    "STAGECRED_OPERATOR_IDENTITY_GRANTS",
+                    "ci-*=arn:aws:iam::111111111111:role/deploy-*,shared=*")))
+        .isEmpty();
+  }
+
+  @Test
+  void theRemovedCrossProductSettingsStopTheStartNamingTheReplacement() {
+    assertThat(problems(Map.of("STAGECRED_OPERATOR_IDENTITY_ALLOWED_NAMESPACES", "ci")))
+        .singleElement()
+        .asString()
+        .contains("STAGECRED_OPERATOR_IDENTITY_ALLOWED_NAMESPACES")
+        .contains("STAGECRED_OPERATOR_IDENTITY_GRANTS");
+    assertThat(problems(Map.of("STAGECRED_OPERATOR_IDENTITY_ALLOWED_ROLE_ARNS", "*"))).hasSize(1);
+  }
+
+  @Test
+  void aMalformedGrantStopsTheStartNamingTheEntry() {
+    assertThat(
+            problems(Map.of("STAGECRED_OPERATOR_IDENTITY_GRANTS", "ci=arn:aws:iam::1:role/x,oops")))
+        .singleElement()
+        .asString()
+        .contains("'oops'");
+  }
+}
