@@ -55,6 +55,23 @@ public class StageSpec {
   @Size(max = 47)
   private Map<String, String> sessionTags;
 
+  @JsonPropertyDescription(
+      "Service account in this namespace whose minted token issues this stage, overriding"
+          + " identity.serviceAccountName, so that e.g. the prod role can trust only"
+          + " system:serviceaccount:<namespace>:<this account> and not the account preview jobs"
+          + " run as. The operator mints its token with identity.audience.")
+  @Pattern(Patterns.DNS_SUBDOMAIN)
+  @Size(max = Patterns.MAX_SUBDOMAIN)
+  private String serviceAccountName;
+
+  public String getServiceAccountName() {
+    return serviceAccountName;
+  }
+
+  public void setServiceAccountName(String serviceAccountName) {
+    this.serviceAccountName = serviceAccountName;
+  }
+
   public String getName() {
     return name;
   }

@@ -2,11 +2,13 @@ package io.stagecred.identity;
 
 import io.stagecred.api.DeploymentCredentialSpec;
 import io.stagecred.api.IdentitySpec;
+import io.stagecred.api.StageSpec;
 import java.util.Optional;
 
 /**
- * Who calls STS for one resource, derived purely from its spec and the operator's settings: a
- * service account's minted token or the operator's own, optionally chained through a source role.
+ * Who calls STS for one resource or stage, derived purely from its spec and the operator's
+ * settings: a service account's minted token or the operator's own, optionally chained through a
+ * source role.
  */
 public record IdentityPlan(
     boolean operatorOwn,
@@ -26,12 +28,32 @@ public record IdentityPlan(
       String defaultAudience,
       boolean operatorChains,
       Optional<String> operatorRoleArn) {
+    return of(spec, null, namespace, defaultAudience, operatorChains, operatorRoleArn);
+  }
+
+  /**
+   * Plans the identity of {@code stage} (null: the resource's own): the stage's service account
+   * when it names one, else the resource's.
+   */
+  public static IdentityPlan of(
+      DeploymentCredentialSpec spec,
+      StageSpec stage,
+      String namespace,
+      String defaultAudience,
+      boolean operatorChains,
+      Optional<String> operatorRoleArn) {
     IdentitySpec identity = spec.getIdentity();
-    String sa = identity == null ? null : identity.getServiceAccountName();
+    String sa =
+        stage != null && stage.getServiceAccountName() != null
+            ? stage.getServiceAccountName()
+            : identity == null ? null : identity.getServiceAccountName();
     Optional<String> declaredSource =
         Optional.ofNullable(identity == null ? null : identity.getSourceRoleArn());
     if (sa != null) {
-      String audience = identity.getAudience() == null ? defaultAudience : identity.getAudience();
+      String audience =
+          identity == null || identity.getAudience() == null
+              ? defaultAudience
+              : identity.getAudience();
       return new IdentityPlan(
           false, sa, audience, declaredSource, "system:serviceaccount:" + namespace + ":" + sa);
     }

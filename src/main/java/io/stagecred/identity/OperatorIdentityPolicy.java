@@ -67,24 +67,6 @@ public record OperatorIdentityPolicy(List<Grant> grants) {
     return Optional.of(new Grant(namespace, role));
   }
 
-  /**
-   * Why a resource may not use the operator's identity, or empty when it may or does not use it. A
-   * declared source role is reached with the operator's token too, so it must be granted as well.
-   */
-  public Optional<String> refusal(
-      String namespace,
-      IdentityPlan identity,
-      Optional<String> declaredSourceRole,
-      List<String> stageRoles) {
-    if (!identity.operatorOwn()) {
-      return Optional.empty();
-    }
-    List<String> roles = new ArrayList<>();
-    declaredSourceRole.ifPresent(roles::add);
-    roles.addAll(stageRoles);
-    return refusal(namespace, roles);
-  }
-
   /** Why the operator's identity may not be used here for {@code roleArns}, or empty. */
   public Optional<String> refusal(String namespace, List<String> roleArns) {
     List<Grant> forNamespace =

@@ -17,6 +17,7 @@ import io.stagecred.api.DeploymentCredentialStatus;
 import io.stagecred.api.EventType;
 import io.stagecred.api.IdentitySpec;
 import io.stagecred.api.Reason;
+import io.stagecred.api.StageSpec;
 import io.stagecred.config.StagecredConfig;
 import io.stagecred.failure.Failure;
 import io.stagecred.failure.InternalFailure;
@@ -35,6 +36,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -113,21 +115,29 @@ public class DeploymentCredentialReconciler implements Reconciler<DeploymentCred
           "invalid spec: " + Violation.joined(resourceWide),
           now);
     }
-    IdentityPlan identity =
-        IdentityPlan.of(
-            spec,
-            namespace,
-            config.tokenRequest().defaultAudience(),
-            config.operatorIdentity().chain(),
-            config.operatorIdentity().roleArn());
-    StageEntries entries = StageEntries.of(resource, identity, violations);
-    Optional<String> refusal =
-        operatorIdentityPolicy.refusal(
-            namespace,
-            identity,
-            Optional.ofNullable(spec.getIdentity()).map(IdentitySpec::getSourceRoleArn),
-            entries.plans().stream().map(StagePlan::roleArn).toList());
-    if (refusal.isPresent()) {
+    Function<StageSpec, IdentityPlan> identities =
+        stage ->
+            IdentityPlan.of(
+                spec,
+                stage,
+                namespace,
+                config.tokenRequest().defaultAudience(),
+                config.operatorIdentity().chain(),
+                config.operatorIdentity().roleArn());
+    StageEntries entries = StageEntries.of(resource, identities, violations);
+    // Only stages issued with the operator's own token need a grant; a declared source role is
+    // reached with that token too, so it must be granted as well.
+    List<String> lent = new ArrayList<>();
+    entries.plans().stream()
+        .filter(p -> p.identity().operatorOwn())
+        .forEach(p -> lent.add(p.roleArn()));
+    if (!lent.isEmpty()) {
+      Optional.ofNullable(spec.getIdentity())
+          .map(IdentitySpec::getSourceRoleArn)
+          .ifPresent(source -> lent.add(0, source));
+    }
+    Optional<String> refusal = operatorIdentityPolicy.refusal(namespace, lent);
+    if (!lent.isEmpty() && refusal.isPresent()) {
       return refuse(
           resource,
           context,
@@ -137,16 +147,22 @@ public class DeploymentCredentialReconciler implements Reconciler<DeploymentCred
           now);
     }
 
-    // Decide and act, stage by stage: an invalid entry stops only its own stage.
+    // Decide and act, stage by stage: an invalid entry stops only its own stage. Stages issued
+    // as the same identity share its token and, when chained, its source session.
     TokenSource tokens = new TokenSource(context.getClient(), config);
-    IssuingSession session =
-        new IssuingSession(
-            namespace,
-            name,
-            spec.getRegion(),
-            identity,
-            () -> tokens.token(identity, namespace),
-            sts);
+    Map<IdentityPlan, IssuingSession> sessions = new HashMap<>();
+    Function<IdentityPlan, IssuingSession> sessionFor =
+        identity ->
+            sessions.computeIfAbsent(
+                identity,
+                i ->
+                    new IssuingSession(
+                        namespace,
+                        name,
+                        spec.getRegion(),
+                        i,
+                        () -> tokens.token(i, namespace),
+                        sts));
     EventRecorder events = new EventRecorder(context.getClient(), clock);
     StageHandler stages =
         new StageHandler(
@@ -160,7 +176,7 @@ public class DeploymentCredentialReconciler implements Reconciler<DeploymentCred
     for (StageEntries.Entry entry : entries.concrete()) {
       outcomes.add(
           stages.handle(
-              resource, entry, renewBefore, held.get(entry.ref().secretName()), session, now));
+              resource, entry, renewBefore, held.get(entry.ref().secretName()), sessionFor, now));
     }
     Set<String> wanted = entries.secretNames();
     held.values().stream()

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -41,7 +42,9 @@ final class StageEntries {
   }
 
   static StageEntries of(
-      DeploymentCredential resource, IdentityPlan identity, List<Violation> violations) {
+      DeploymentCredential resource,
+      Function<StageSpec, IdentityPlan> identities,
+      List<Violation> violations) {
     DeploymentCredentialSpec spec = resource.getSpec();
     Map<Integer, List<Violation>> byStage =
         violations.stream()
@@ -55,7 +58,7 @@ final class StageEntries {
         continue; // a pattern serves sidecars only; its violations are reported all the same
       }
       if (own.isEmpty()) {
-        StagePlan plan = StagePlan.of(resource, s, identity);
+        StagePlan plan = StagePlan.of(resource, s, identities.apply(s));
         concrete.add(
             new Entry(
                 new StageOutcome.Ref(plan.stage(), plan.secretName(), plan.roleArn()), plan, null));

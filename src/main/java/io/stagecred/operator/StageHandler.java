@@ -7,6 +7,7 @@ import io.stagecred.api.EventType;
 import io.stagecred.api.Reason;
 import io.stagecred.config.StagecredConfig;
 import io.stagecred.failure.Failure;
+import io.stagecred.identity.IdentityPlan;
 import io.stagecred.identity.IssuingSession;
 import io.stagecred.render.CredentialRenderer;
 import io.stagecred.render.RenderInput;
@@ -23,6 +24,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
+import java.util.function.Function;
 import org.jboss.logging.Logger;
 
 /**
@@ -60,7 +62,7 @@ final class StageHandler {
       StageEntries.Entry entry,
       Optional<Duration> renewBefore,
       Secret cached,
-      IssuingSession session,
+      Function<IdentityPlan, IssuingSession> sessions,
       Instant now) {
     if (entry.plan() == null) {
       return StageOutcome.notIssued(
@@ -71,7 +73,8 @@ final class StageHandler {
               + Violation.joined(entry.violations()),
           now);
     }
-    return handle(resource, entry.plan(), renewBefore, cached, session, now);
+    return handle(
+        resource, entry.plan(), renewBefore, cached, sessions.apply(entry.plan().identity()), now);
   }
 
   private StageOutcome handle(

@@ -29,9 +29,10 @@ public record StagePlan(
     String externalId,
     Map<String, String> sessionTags,
     String mountPath,
+    IdentityPlan identity,
     String fingerprint) {
 
-  /** Plans every concrete stage of a valid resource, in declaration order. */
+  /** Plans every concrete stage of a valid resource with one identity, in declaration order. */
   public static List<StagePlan> of(DeploymentCredential resource, IdentityPlan identity) {
     return resource.getSpec().getStages().stream()
         .filter(s -> !StageResolver.isPattern(s.getName()))
@@ -39,7 +40,10 @@ public record StagePlan(
         .toList();
   }
 
-  /** Plans the concrete stage {@code s}, a valid entry of the resource's spec. */
+  /**
+   * Plans the concrete stage {@code s}, a valid entry of the resource's spec, issued as {@code
+   * identity}.
+   */
   static StagePlan of(DeploymentCredential resource, StageSpec s, IdentityPlan identity) {
     DeploymentCredentialSpec spec = resource.getSpec();
     String region = StageSettings.region(spec, s);
@@ -69,6 +73,7 @@ public record StagePlan(
         s.getExternalId(),
         tags,
         mountPath,
+        identity,
         fingerprint);
   }
 

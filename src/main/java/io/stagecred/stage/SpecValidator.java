@@ -36,12 +36,21 @@ public final class SpecValidator {
       out.add(new Violation("spec", "is missing; set at least spec.region and spec.stages"));
       return out;
     }
-    boolean chained = StageSettings.chained(spec, ctx.operatorChains());
+    // spec.durationSeconds applies to every stage without its own: it must suit a chained one.
+    boolean chained =
+        spec.getStages() == null || spec.getStages().isEmpty()
+            ? StageSettings.chained(spec, ctx.operatorChains())
+            : spec.getStages().stream()
+                .anyMatch(
+                    s ->
+                        s != null
+                            && s.getDurationSeconds() == null
+                            && StageSettings.chained(spec, s, ctx.operatorChains()));
     region(spec, out);
-    identity(spec.getIdentity(), out);
+    identity(spec, out);
     durationSeconds(
         "spec.durationSeconds", spec.getDurationSeconds(), chained, chainFix(spec), out);
-    StageRules.validate(spec, chained, chainFix(spec), out);
+    StageRules.validate(spec, ctx.operatorChains(), chainFix(spec), out);
     renewBefore(spec, out);
     defaultStage(spec, out);
     mountPath(spec, out);
@@ -67,10 +76,15 @@ public final class SpecValidator {
     return region.length() <= Patterns.MAX_REGION && REGION.matcher(region).matches();
   }
 
-  private static void identity(IdentitySpec id, List<Violation> out) {
+  private static void identity(DeploymentCredentialSpec spec, List<Violation> out) {
+    IdentitySpec id = spec.getIdentity();
     if (id == null) {
       return;
     }
+    boolean stageAccounts =
+        spec.getStages() != null
+            && spec.getStages().stream()
+                .anyMatch(s -> s != null && s.getServiceAccountName() != null);
     String sa = id.getServiceAccountName();
     if (sa != null && (sa.length() > MAX_SUBDOMAIN || !DNS_SUBDOMAIN.matcher(sa).matches())) {
       out.add(
@@ -94,12 +108,13 @@ public final class SpecValidator {
                   + Patterns.MAX_AUDIENCE
                   + " characters; set the IAM OIDC provider's client ID (usually"
                   + " sts.amazonaws.com)"));
-    } else if (audience != null && sa == null) {
+    } else if (audience != null && sa == null && !stageAccounts) {
       out.add(
           new Violation(
               "spec.identity.audience",
-              "applies only to tokens minted for identity.serviceAccountName; set"
-                  + " serviceAccountName or remove audience"));
+              "applies only to tokens minted for a service account; set"
+                  + " identity.serviceAccountName (or a stage's serviceAccountName) or remove"
+                  + " audience"));
     }
     String source = id.getSourceRoleArn();
     if (source != null && !ROLE_ARN.matcher(source).matches()) {

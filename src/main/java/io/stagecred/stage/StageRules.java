@@ -21,7 +21,7 @@ final class StageRules {
   private StageRules() {}
 
   static void validate(
-      DeploymentCredentialSpec spec, boolean chained, String chainFix, List<Violation> out) {
+      DeploymentCredentialSpec spec, boolean operatorChains, String chainFix, List<Violation> out) {
     List<StageSpec> stages = spec.getStages();
     if (stages == null || stages.isEmpty()) {
       out.add(
@@ -52,7 +52,18 @@ final class StageRules {
       // What is wrong with one entry concerns that stage alone; a duplicate name concerns two
       // stages that would share a Secret, so it is reported for the whole resource.
       List<Violation> entry = new ArrayList<>();
+      boolean chained = StageSettings.chained(spec, s, operatorChains);
       name(at, s.getName(), i, firstIndex, entry, out);
+      String sa = s.getServiceAccountName();
+      if (sa != null
+          && (sa.length() > SpecValidator.MAX_SUBDOMAIN
+              || !SpecValidator.DNS_SUBDOMAIN.matcher(sa).matches())) {
+        entry.add(
+            new Violation(
+                at + ".serviceAccountName",
+                "must be the name of a service account in this namespace (lowercase letters,"
+                    + " digits, '-' and '.', e.g. orders-prod-deployer)"));
+      }
       roleArn(at, s.getRoleArn(), entry);
       if (s.getRegion() != null && !SpecValidator.validRegion(s.getRegion())) {
         entry.add(

@@ -50,10 +50,21 @@ public final class StageSettings {
    * to chain.
    */
   public static boolean chained(DeploymentCredentialSpec spec, boolean operatorChains) {
+    return chained(spec, null, operatorChains);
+  }
+
+  /**
+   * Whether {@code stage} (null: a stage with no service account of its own) is issued with a
+   * chained AssumeRole: always through a declared source role; through the operator's role when
+   * neither the stage nor the resource names a service account and the operator chains.
+   */
+  public static boolean chained(
+      DeploymentCredentialSpec spec, StageSpec stage, boolean operatorChains) {
     IdentitySpec id = spec.getIdentity();
     if (id != null && id.getSourceRoleArn() != null) {
       return true;
     }
-    return (id == null || id.getServiceAccountName() == null) && operatorChains;
+    boolean ownAccount = stage != null && stage.getServiceAccountName() != null;
+    return !ownAccount && (id == null || id.getServiceAccountName() == null) && operatorChains;
   }
 }

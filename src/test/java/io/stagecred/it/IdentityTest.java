@@ -3,10 +3,13 @@ package io.stagecred.it;
 import static io.stagecred.it.Fixtures.DEV_ROLE;
 import static io.stagecred.it.OperatorTestSupport.awaitEvent;
 import static io.stagecred.it.OperatorTestSupport.awaitReady;
+import static io.stagecred.it.OperatorTestSupport.get;
 import static io.stagecred.it.OperatorTestSupport.ready;
 import static io.stagecred.it.OperatorTestSupport.stage;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -126,6 +129,52 @@ class IdentityTest {
         .filteredOn(c -> role.equals(c.roleArn()) && "AccessDenied".equals(c.outcome()))
         .extracting(Call::subject)
         .contains("system:serviceaccount:" + a + ":deployer");
+  }
+
+  @Test
+  void aStageWithItsOwnServiceAccountIsIssuedWithThatAccountsTokenOnly() {
+    // prod's role trusts only prod-deployer; the account preview and dev jobs run as cannot
+    // obtain prod, neither through the operator nor by calling STS with its own token.
+    String ns = Fixtures.uniqueNamespace("isolated");
+    Fixtures.namespaceWithServiceAccount(client, ns, "deployer");
+    client
+        .serviceAccounts()
+        .inNamespace(ns)
+        .resource(
+            new ServiceAccountBuilder()
+                .withNewMetadata()
+                .withName("prod-deployer")
+                .endMetadata()
+                .build())
+        .create();
+    String dev = "arn:aws:iam::111111111111:role/isolated-dev-" + ns;
+    String prodRole = "arn:aws:iam::222222222222:role/isolated-prod-" + ns;
+    world.sts().allowWebIdentity(dev, "system:serviceaccount:" + ns + ":deployer", AUD);
+    world.sts().allowWebIdentity(prodRole, "system:serviceaccount:" + ns + ":prod-deployer", AUD);
+    StageSpec prod = Fixtures.stage("prod", prodRole);
+    prod.setServiceAccountName("prod-deployer");
+    client
+        .resource(Fixtures.resource(ns, "app", "deployer", Fixtures.stage("dev", dev), prod))
+        .create();
+
+    awaitReady(client, ns, "app", "True", "CredentialsIssued");
+    assertThat(world.sts().calls())
+        .filteredOn(c -> prodRole.equals(c.roleArn()))
+        .extracting(Call::subject, Call::outcome)
+        .containsExactly(tuple("system:serviceaccount:" + ns + ":prod-deployer", "OK"));
+    assertThat(world.sts().calls())
+        .filteredOn(c -> dev.equals(c.roleArn()))
+        .extracting(Call::subject)
+        .containsExactly("system:serviceaccount:" + ns + ":deployer");
+
+    // Moving prod to the shared account is a spec change: reissued, and refused by prod's role.
+    DeploymentCredential current = get(client, ns, "app");
+    current.getSpec().getStages().get(1).setServiceAccountName(null);
+    client.resource(current).update();
+    DeploymentCredential refused = awaitReady(client, ns, "app", "False", "AccessDenied");
+    assertThat(stage(refused, "prod").orElseThrow().getMessage())
+        .contains("system:serviceaccount:" + ns + ":deployer");
+    assertThat(stage(refused, "dev").orElseThrow().getReady()).isTrue();
   }
 
   @Test

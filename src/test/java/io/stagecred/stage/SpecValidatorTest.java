@@ -4,6 +4,7 @@ import static io.stagecred.stage.Specs.identity;
 import static io.stagecred.stage.Specs.spec;
 import static io.stagecred.stage.Specs.stage;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import io.stagecred.api.DeploymentCredentialSpec;
@@ -398,7 +399,7 @@ class SpecValidatorTest {
             s -> s.setIdentity(identity(null, "sts.amazonaws.com", null)),
             PLAIN,
             "spec.identity.audience",
-            "set serviceAccountName or remove audience"),
+            "(or a stage's serviceAccountName) or remove audience"),
         bad(
             "a source role that is a policy ARN",
             s ->
@@ -406,7 +407,45 @@ class SpecValidatorTest {
                     identity("orders-deployer", null, "arn:aws:iam::111111111111:policy/ci")),
             PLAIN,
             "spec.identity.sourceRoleArn",
-            "arn:aws:iam::111111111111:role/ci-base"));
+            "arn:aws:iam::111111111111:role/ci-base"),
+        bad(
+            "a stage's service account that is not a name",
+            s -> prod(s).setServiceAccountName("Prod Deployer"),
+            PLAIN,
+            "spec.stages[1].serviceAccountName",
+            "orders-prod-deployer"),
+        bad(
+            "an external ID on a stage of its own account, while the others chain through the"
+                + " operator's role",
+            s -> {
+              prod(s).setServiceAccountName("orders-prod");
+              prod(s).setExternalId("orders-prod");
+            },
+            OPERATOR_CHAINS,
+            "spec.stages[1].externalId",
+            "chained"));
+  }
+
+  @Test
+  void aStageEntrysOwnProblemConcernsThatStageAlone() {
+    DeploymentCredentialSpec spec = Specs.basic();
+    prod(spec).setServiceAccountName("Prod Deployer");
+    spec.setRegion("nowhere");
+    assertThat(SpecValidator.validate(spec, PLAIN))
+        .extracting(Violation::field, Violation::stageIndex)
+        .containsExactly(tuple("spec.region", null), tuple("spec.stages[1].serviceAccountName", 1));
+  }
+
+  @Test
+  void aStageWithItsOwnServiceAccountIsNotChainedThroughTheOperatorsRole() {
+    DeploymentCredentialSpec spec = Specs.basic();
+    prod(spec).setServiceAccountName("orders-prod");
+    assertThat(StageSettings.chained(spec, prod(spec), true)).isFalse();
+    assertThat(StageSettings.chained(spec, spec.getStages().get(0), true)).isTrue();
+    spec.setIdentity(identity(null, null, SOURCE));
+    assertThat(StageSettings.chained(spec, prod(spec), true))
+        .as("a declared source role chains every stage")
+        .isTrue();
   }
 
   @ParameterizedTest(name = "{0}")
