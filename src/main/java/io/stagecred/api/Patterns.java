@@ -16,6 +16,9 @@ public final class Patterns {
   /** A stage name or pattern: like a stage name, and may use '*'. */
   public static final String STAGE_NAME_OR_PATTERN = "^[a-z0-9*]([a-z0-9*-]{0,61}[a-z0-9*])?$";
 
+  /** A namespace name (DNS label, at most 63 characters): the stage-name alphabet. */
+  public static final String DNS_LABEL = STAGE_NAME;
+
   /** An AWS region name such as us-east-1 or us-gov-west-1. */
   public static final String REGION = "^[a-z]{2}(-[a-z]+)+-[0-9]+$";
 

@@ -126,6 +126,13 @@ public interface StagecredConfig {
     @WithDefault("20s")
     Duration callTimeout();
 
+    /**
+     * Accept regions the AWS SDK of this release does not know (a region opened after it); by
+     * default such a region is refused as a typo, since STS would never answer there.
+     */
+    @WithDefault("false")
+    boolean allowUnknownRegions();
+
     /** Attempts the SDK makes per call before the operator's backoff takes over. */
     @WithDefault("2")
     int sdkMaxAttempts();
@@ -173,26 +180,29 @@ public interface StagecredConfig {
     String defaultAudience();
   }
 
-  /** Renewal and retry timing. */
+  /**
+   * Renewal and retry timing, read as text and checked by {@link Timing#from} so that a malformed
+   * value is reported by its variable name in both modes.
+   */
   interface Renewal {
     /** Upper bound of the random-looking spread subtracted from each renewal time. */
     @WithDefault("60s")
-    Duration jitterMax();
+    String jitterMax();
 
     /** First retry delay after a transient STS failure; doubles per failure. */
     @WithDefault("5s")
-    Duration retryInitial();
+    String retryInitial();
 
     /** Largest retry delay after transient STS failures. */
     @WithDefault("5m")
-    Duration retryMax();
+    String retryMax();
 
     /** Retry delay after a terminal failure (access denied, invalid token, invalid spec). */
     @WithDefault("15m")
-    Duration terminalRetry();
+    String terminalRetry();
 
     /** Shortest delay between two reconciliations scheduled by renewal. */
     @WithDefault("5s")
-    Duration minInterval();
+    String minInterval();
   }
 }

@@ -19,6 +19,7 @@ import io.stagecred.api.IdentitySpec;
 import io.stagecred.api.Reason;
 import io.stagecred.api.StageSpec;
 import io.stagecred.config.StagecredConfig;
+import io.stagecred.config.Timing;
 import io.stagecred.failure.Failure;
 import io.stagecred.failure.InternalFailure;
 import io.stagecred.failure.KubernetesFailure;
@@ -64,13 +65,16 @@ public class DeploymentCredentialReconciler implements Reconciler<DeploymentCred
   private final Clock clock;
   private final StsGateway sts;
   private final OperatorIdentityPolicy operatorIdentityPolicy;
+  private final Timing timing;
   private InformerEventSource<Secret, DeploymentCredential> secrets;
 
   public DeploymentCredentialReconciler(StagecredConfig config, Clock clock, StsGateway sts) {
     this.config = config;
     this.clock = clock;
     this.sts = sts;
-    // Malformed entries grant nothing; OperatorLauncher refuses to start while there are any.
+    // Malformed settings fall back (timing) or grant nothing (grants); OperatorLauncher refuses to
+    // start while there are any, naming them.
+    this.timing = Timing.from(config.renewal(), new ArrayList<>());
     this.operatorIdentityPolicy =
         OperatorIdentityPolicy.of(config.operatorIdentity().grants().orElse(List.of()));
   }
@@ -104,7 +108,9 @@ public class DeploymentCredentialReconciler implements Reconciler<DeploymentCred
     // Gather and check what concerns the whole resource.
     List<Violation> violations =
         SpecValidator.validate(
-            spec, new ValidationContext(name, config.operatorIdentity().chain()));
+            spec,
+            new ValidationContext(
+                name, config.operatorIdentity().chain(), config.sts().allowUnknownRegions()));
     List<Violation> resourceWide = violations.stream().filter(Violation::resourceWide).toList();
     if (!resourceWide.isEmpty()) {
       return refuse(
@@ -166,10 +172,7 @@ public class DeploymentCredentialReconciler implements Reconciler<DeploymentCred
     EventRecorder events = new EventRecorder(context.getClient(), clock);
     StageHandler stages =
         new StageHandler(
-            context.getClient(),
-            new SecretWriter(context.getClient(), secrets),
-            events,
-            config.renewal());
+            context.getClient(), new SecretWriter(context.getClient(), secrets), events, timing);
     Optional<Duration> renewBefore =
         Optional.ofNullable(spec.getRenewBefore()).map(RenewalPolicy::parseDuration);
     List<StageOutcome> outcomes = new ArrayList<>();

@@ -4,6 +4,7 @@ import io.javaoperatorsdk.operator.Operator;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.stagecred.config.StagecredConfig;
+import io.stagecred.config.Timing;
 import io.stagecred.identity.OperatorIdentityPolicy;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
@@ -34,7 +35,7 @@ public class OperatorLauncher {
           "stagecred.operator-identity.chain=true needs the operator's role: set AWS_ROLE_ARN (IRSA"
               + " does) or stagecred.operator-identity.role-arn");
     }
-    List<String> problems = startupProblems(config.operatorIdentity());
+    List<String> problems = startupProblems(config);
     if (!problems.isEmpty()) {
       throw new IllegalStateException(String.join("; ", problems));
     }
@@ -43,9 +44,14 @@ public class OperatorLauncher {
     started.start();
   }
 
-  /** What keeps the operator from starting: removed settings still set, malformed grants. */
-  static List<String> startupProblems(StagecredConfig.OperatorIdentity identity) {
+  /**
+   * What keeps the operator from starting: removed settings still set, malformed grants, timing
+   * that cannot be used.
+   */
+  static List<String> startupProblems(StagecredConfig config) {
+    StagecredConfig.OperatorIdentity identity = config.operatorIdentity();
     List<String> problems = new ArrayList<>();
+    Timing.from(config.renewal(), problems);
     if (identity.allowedNamespaces().isPresent() || identity.allowedRoleArns().isPresent()) {
       problems.add(
           "stagecred.operator-identity.allowed-namespaces and allowed-role-arns"

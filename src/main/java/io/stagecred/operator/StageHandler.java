@@ -5,7 +5,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.stagecred.api.DeploymentCredential;
 import io.stagecred.api.EventType;
 import io.stagecred.api.Reason;
-import io.stagecred.config.StagecredConfig;
+import io.stagecred.config.Timing;
 import io.stagecred.failure.Failure;
 import io.stagecred.identity.IdentityPlan;
 import io.stagecred.identity.IssuingSession;
@@ -40,13 +40,9 @@ final class StageHandler {
   private final KubernetesClient client;
   private final SecretWriter writer;
   private final EventRecorder events;
-  private final StagecredConfig.Renewal timing;
+  private final Timing timing;
 
-  StageHandler(
-      KubernetesClient client,
-      SecretWriter writer,
-      EventRecorder events,
-      StagecredConfig.Renewal timing) {
+  StageHandler(KubernetesClient client, SecretWriter writer, EventRecorder events, Timing timing) {
     this.client = client;
     this.writer = writer;
     this.events = events;

@@ -1,6 +1,6 @@
 package io.stagecred.renewal;
 
-import io.stagecred.config.StagecredConfig;
+import io.stagecred.config.Timing;
 import io.stagecred.renewal.StageDecision.Action;
 import java.time.Duration;
 import java.time.Instant;
@@ -115,7 +115,7 @@ public final class RenewalPolicy {
    * the readiness chain whether what is held is good now, and the backoff check holds a failed
    * stage until its wait is over unless its spec, identity or Secret changed since.
    */
-  public static StageDecision decide(StageInput in, StagecredConfig.Renewal timing) {
+  public static StageDecision decide(StageInput in, Timing timing) {
     Objects.requireNonNull(in, "in");
     Instant renewalTime =
         in.secret()

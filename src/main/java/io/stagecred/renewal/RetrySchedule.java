@@ -1,6 +1,6 @@
 package io.stagecred.renewal;
 
-import io.stagecred.config.StagecredConfig;
+import io.stagecred.config.Timing;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -34,7 +34,7 @@ public final class RetrySchedule {
       int consecutiveFailures,
       boolean transientFailure,
       Optional<Instant> validUntil,
-      StagecredConfig.Renewal timing,
+      Timing timing,
       String jitterKey) {
     Optional<Instant> valid = validUntil.filter(now::isBefore);
     Duration transientMax =
@@ -71,7 +71,7 @@ public final class RetrySchedule {
       Instant issuedAt,
       Instant expiration,
       Optional<Duration> renewBefore,
-      StagecredConfig.Renewal timing,
+      Timing timing,
       String jitterKey) {
     Instant renewal =
         RenewalPolicy.renewalTime(issuedAt, expiration, renewBefore, timing.jitterMax(), jitterKey);

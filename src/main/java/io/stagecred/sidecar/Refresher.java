@@ -1,6 +1,6 @@
 package io.stagecred.sidecar;
 
-import io.stagecred.config.StagecredConfig;
+import io.stagecred.config.Timing;
 import io.stagecred.failure.Failure;
 import io.stagecred.failure.OutputFailure;
 import io.stagecred.identity.IssuingSession;
@@ -45,7 +45,7 @@ public final class Refresher {
   private final StsGateway sts;
   private final Output output;
   private final CredentialState state;
-  private final StagecredConfig.Renewal timing;
+  private final Timing timing;
   private final Clock clock;
   private StageTarget lastTarget;
   private int failures;
@@ -56,7 +56,7 @@ public final class Refresher {
       StsGateway sts,
       Output output,
       CredentialState state,
-      StagecredConfig.Renewal timing,
+      Timing timing,
       Clock clock) {
     this.settings = settings;
     this.targets = targets;

@@ -89,7 +89,7 @@ public class SidecarMode {
       return EXIT_CONFIG;
     }
     Refresher refresher =
-        new Refresher(settings, targets, sts, output, state, config.renewal(), clock);
+        new Refresher(settings, targets, sts, output, state, settings.timing(), clock);
     LOG.infof(
         "stagecred sidecar: serving stage %s from %s into %s%s",
         settings.stage(),
@@ -123,7 +123,7 @@ public class SidecarMode {
     loop =
         new RefreshLoop(
             () -> refresher.attempt().next(),
-            config.renewal().retryInitial(),
+            settings.timing().retryInitial(),
             clock,
             () -> {
               exitCode = EXIT_FAILED;

@@ -3,7 +3,8 @@ package io.stagecred.sidecar;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.stagecred.api.Patterns;
 import io.stagecred.config.StagecredConfig;
-import io.stagecred.renewal.RenewalPolicy;
+import io.stagecred.config.Timing;
+import io.stagecred.stage.Regions;
 import io.stagecred.stage.StageSettings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,6 +23,9 @@ import java.util.regex.Pattern;
  * @param sourceRoleArn AWS_ROLE_ARN, the source role when chaining
  * @param endpointPort empty: no loopback endpoint
  * @param onceTimeout how long ONCE mode retries transient failures
+ * @param allowUnknownRegions STAGECRED_STS_ALLOW_UNKNOWN_REGIONS: accept regions the AWS SDK does
+ *     not know
+ * @param timing STAGECRED_RENEWAL_*: renewal and retry timing, checked as the operator checks it
  */
 public record SidecarSettings(
     String stage,
@@ -39,12 +43,16 @@ public record SidecarSettings(
     Path endpointTokenFile,
     boolean once,
     Duration onceTimeout,
-    String podName) {
+    String podName,
+    boolean allowUnknownRegions,
+    Timing timing) {
 
   private static final Pattern STAGE = Pattern.compile(Patterns.STAGE_NAME);
   private static final Pattern ROLE = Pattern.compile(Patterns.ROLE_ARN);
   private static final Pattern REGION = Pattern.compile(Patterns.REGION);
   private static final Pattern PATH = Pattern.compile(Patterns.ABSOLUTE_PATH);
+  private static final Pattern NAMESPACE = Pattern.compile(Patterns.DNS_LABEL);
+  private static final Pattern RESOURCE_NAME = Pattern.compile(Patterns.DNS_SUBDOMAIN);
 
   /** Marks a number that did not parse (and was reported); no valid setting has this value. */
   private static final int NOT_A_NUMBER = Integer.MIN_VALUE;
@@ -126,6 +134,37 @@ public record SidecarSettings(
                     "the region '"
                         + printable(r)
                         + "' is not an AWS region name such as us-east-1"));
+    s.region()
+        .filter(r -> REGION.matcher(r).matches())
+        .filter(r -> !config.sts().allowUnknownRegions() && !Regions.known(r))
+        .ifPresent(
+            r ->
+                problems.add(
+                    "the region '"
+                        + r
+                        + "' (AWS_REGION or STAGECRED_REGION) is not one this release knows, so STS"
+                        + " would never answer there: correct it (e.g. us-east-1), or set"
+                        + " STAGECRED_STS_ALLOW_UNKNOWN_REGIONS=true for a region newer than this"
+                        + " release"));
+    s.namespace()
+        .filter(n -> !NAMESPACE.matcher(n).matches())
+        .ifPresent(
+            n ->
+                problems.add(
+                    "STAGECRED_NAMESPACE='"
+                        + printable(n)
+                        + "' is not a namespace name (lowercase letters, digits and '-', at most"
+                        + " 63): set it from the downward API (fieldRef metadata.namespace)"));
+    s.deploymentCredential()
+        .filter(n -> n.length() > Patterns.MAX_SUBDOMAIN || !RESOURCE_NAME.matcher(n).matches())
+        .ifPresent(
+            n ->
+                problems.add(
+                    "STAGECRED_DEPLOYMENT_CREDENTIAL='"
+                        + printable(n)
+                        + "' is not a resource name (lowercase letters, digits, '-' and '.'): set"
+                        + " it to the name of a DeploymentCredential in the pod's namespace, e.g."
+                        + " orders"));
     if (config.operatorIdentity().tokenFile().isEmpty()) {
       problems.add(
           "AWS_WEB_IDENTITY_TOKEN_FILE is not set: the sidecar assumes roles with the pod's own"
@@ -133,10 +172,7 @@ public record SidecarSettings(
               + " service-account token (audience sts.amazonaws.com) and point the variable at it"
               + " (deploy/examples/serverless-sidecar-job.yaml)");
     }
-    positive("STAGECRED_RENEWAL_RETRY_INITIAL", config.renewal().retryInitial(), problems);
-    positive("STAGECRED_RENEWAL_RETRY_MAX", config.renewal().retryMax(), problems);
-    positive("STAGECRED_RENEWAL_TERMINAL_RETRY", config.renewal().terminalRetry(), problems);
-    positive("STAGECRED_RENEWAL_MIN_INTERVAL", config.renewal().minInterval(), problems);
+    Timing timing = Timing.from(config.renewal(), problems);
     if (chain && config.operatorIdentity().roleArn().isEmpty()) {
       problems.add(
           "STAGECRED_CHAIN=true needs the source role in AWS_ROLE_ARN (EKS IRSA sets it): set it,"
@@ -173,7 +209,9 @@ public record SidecarSettings(
         s.endpointTokenFile().orElse(outputDir.resolve("endpoint-token")),
         once,
         onceTimeout,
-        s.podName().filter(n -> !n.isBlank()).orElse("sidecar"));
+        s.podName().filter(n -> !n.isBlank()).orElse("sidecar"),
+        config.sts().allowUnknownRegions(),
+        timing);
   }
 
   /** Where the role comes from, for log lines. */
@@ -204,16 +242,6 @@ public record SidecarSettings(
       default:
         problems.add(variable + "='" + printable(raw) + "' is not a switch: use true or false");
         return false;
-    }
-  }
-
-  private static void positive(String variable, Duration value, List<String> problems) {
-    if (value.isNegative() || value.isZero()) {
-      problems.add(
-          variable
-              + "="
-              + RenewalPolicy.formatDuration(value)
-              + " must be longer than zero: a zero wait would call STS in a tight loop");
     }
   }
 

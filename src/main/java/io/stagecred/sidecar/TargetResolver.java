@@ -69,7 +69,11 @@ public final class TargetResolver {
     }
     List<Violation> violations =
         SpecValidator.validate(
-            spec, new ValidationContext(name == null ? "definition" : name, settings.chain()));
+            spec,
+            new ValidationContext(
+                name == null ? "definition" : name,
+                settings.chain(),
+                settings.allowUnknownRegions()));
     // Like the operator, only what concerns the whole definition, or the entry this stage resolves
     // to, stops the sidecar: another stage's broken entry is that stage's problem.
     List<Violation> resourceWide = violations.stream().filter(Violation::resourceWide).toList();

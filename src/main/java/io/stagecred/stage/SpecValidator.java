@@ -46,11 +46,11 @@ public final class SpecValidator {
                         s != null
                             && s.getDurationSeconds() == null
                             && StageSettings.chained(spec, s, ctx.operatorChains()));
-    region(spec, out);
+    region(spec, ctx, out);
     identity(spec, out);
     durationSeconds(
         "spec.durationSeconds", spec.getDurationSeconds(), chained, chainFix(spec), out);
-    StageRules.validate(spec, ctx.operatorChains(), chainFix(spec), out);
+    StageRules.validate(spec, ctx, chainFix(spec), out);
     renewBefore(spec, out);
     defaultStage(spec, out);
     mountPath(spec, out);
@@ -58,7 +58,8 @@ public final class SpecValidator {
     return out;
   }
 
-  private static void region(DeploymentCredentialSpec spec, List<Violation> out) {
+  private static void region(
+      DeploymentCredentialSpec spec, ValidationContext ctx, List<Violation> out) {
     String region = spec.getRegion();
     if (region == null || region.isBlank()) {
       out.add(
@@ -68,7 +69,25 @@ public final class SpecValidator {
       out.add(
           new Violation(
               "spec.region", "must be an AWS region name such as us-east-1 or eu-west-1"));
+    } else if (!knownRegion(region, ctx)) {
+      out.add(new Violation("spec.region", unknownRegion(region)));
     }
+  }
+
+  /** Whether {@code region} is known, or unknown regions are accepted. */
+  static boolean knownRegion(String region, ValidationContext ctx) {
+    return ctx.allowUnknownRegions() || Regions.known(region);
+  }
+
+  /** The message for a well-formed region the AWS SDK does not know. */
+  static String unknownRegion(String region) {
+    return "names the region '"
+        + region
+        + "', which this release of stagecred does not know (STS would never answer there);"
+        + " correct it (e.g. us-east-1, eu-west-1), or, for a region newer than this release,"
+        + " set "
+        + Regions.OVERRIDE
+        + "=true on the operator (STAGECRED_STS_ALLOW_UNKNOWN_REGIONS for a sidecar)";
   }
 
   /** An AWS region name no longer than the schema's limit. */

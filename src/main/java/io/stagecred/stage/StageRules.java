@@ -21,7 +21,7 @@ final class StageRules {
   private StageRules() {}
 
   static void validate(
-      DeploymentCredentialSpec spec, boolean operatorChains, String chainFix, List<Violation> out) {
+      DeploymentCredentialSpec spec, ValidationContext ctx, String chainFix, List<Violation> out) {
     List<StageSpec> stages = spec.getStages();
     if (stages == null || stages.isEmpty()) {
       out.add(
@@ -52,7 +52,7 @@ final class StageRules {
       // What is wrong with one entry concerns that stage alone; a duplicate name concerns two
       // stages that would share a Secret, so it is reported for the whole resource.
       List<Violation> entry = new ArrayList<>();
-      boolean chained = StageSettings.chained(spec, s, operatorChains);
+      boolean chained = StageSettings.chained(spec, s, ctx.operatorChains());
       name(at, s.getName(), i, firstIndex, entry, out);
       String sa = s.getServiceAccountName();
       if (sa != null
@@ -70,6 +70,8 @@ final class StageRules {
             new Violation(
                 at + ".region",
                 "must be an AWS region name such as eu-west-1, or be removed to use spec.region"));
+      } else if (s.getRegion() != null && !SpecValidator.knownRegion(s.getRegion(), ctx)) {
+        entry.add(new Violation(at + ".region", SpecValidator.unknownRegion(s.getRegion())));
       }
       SpecValidator.durationSeconds(
           at + ".durationSeconds", s.getDurationSeconds(), chained, chainFix, entry);

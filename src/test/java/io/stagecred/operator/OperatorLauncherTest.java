@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class OperatorLauncherTest {
 
   private static List<String> problems(Map<String, String> env) {
-    return OperatorLauncher.startupProblems(TestConfig.fromEnv(env).operatorIdentity());
+    return OperatorLauncher.startupProblems(TestConfig.fromEnv(env));
   }
 
   @Test
@@ -32,6 +32,26 @@ class OperatorLauncherTest {
         .contains("STAGECRED_OPERATOR_IDENTITY_ALLOWED_NAMESPACES")
         .contains("STAGECRED_OPERATOR_IDENTITY_GRANTS");
     assertThat(problems(Map.of("STAGECRED_OPERATOR_IDENTITY_ALLOWED_ROLE_ARNS", "*"))).hasSize(1);
+  }
+
+  @Test
+  void timingThatCannotBeUsedStopsTheStartNamingTheVariable() {
+    assertThat(problems(Map.of("STAGECRED_RENEWAL_RETRY_INITIAL", "abc")))
+        .singleElement()
+        .asString()
+        .startsWith("STAGECRED_RENEWAL_RETRY_INITIAL (stagecred.renewal.retry-initial)='abc'");
+    assertThat(problems(Map.of("STAGECRED_RENEWAL_JITTER_MAX", "-5s")))
+        .singleElement()
+        .asString()
+        .contains("STAGECRED_RENEWAL_JITTER_MAX")
+        .contains("zero or more");
+    assertThat(
+            problems(
+                Map.of(
+                    "STAGECRED_RENEWAL_RETRY_MAX", "1s", "STAGECRED_RENEWAL_RETRY_INITIAL", "5s")))
+        .singleElement()
+        .asString()
+        .contains("shorter than");
   }
 
   @Test

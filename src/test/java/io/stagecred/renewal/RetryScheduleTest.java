@@ -2,6 +2,7 @@ package io.stagecred.renewal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.stagecred.config.Timing;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -10,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class RetryScheduleTest {
 
   private static final Instant NOW = Instant.parse("2026-11-21T10:00:00Z");
-  private static final Timing TIMING = Timing.DEFAULTS;
+  private static final Timing TIMING = Timings.DEFAULTS;
 
   private static Duration delay(int failures, boolean transientFailure, Duration validFor) {
     Optional<Instant> validUntil = Optional.ofNullable(validFor).map(NOW::plus);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import io.stagecred.api.Reason;
+import io.stagecred.config.Timing;
 import io.stagecred.renewal.StageDecision.Action;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,7 +23,7 @@ class StageDecisionTest {
   static final Instant EXPIRES = ISSUED.plus(Duration.ofHours(1));
   static final Instant NOW = ISSUED.plus(Duration.ofMinutes(30));
   static final String KEY = "ci/orders/dev";
-  static final Timing TIMING = Timing.DEFAULTS;
+  static final Timing TIMING = Timings.DEFAULTS;
 
   /** The renewal time the policy computes for the Secret below with the default renewBefore. */
   static final Instant RENEW =

@@ -109,7 +109,7 @@ class RefresherTest {
             new StsGateway(config),
             new OutputFolder(settings.outputDir()),
             state,
-            config.renewal(),
+            settings.timing(),
             Clock.systemUTC());
     return new Rig(refresher, state);
   }

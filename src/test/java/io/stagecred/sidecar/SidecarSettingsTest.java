@@ -363,7 +363,51 @@ class SidecarSettingsTest {
                         variable,
                         "0s")))
         .isInstanceOf(SidecarSettings.InvalidSettingsException.class)
-        .hasMessageContaining(variable + "=0s must be longer than zero");
+        .hasMessageContaining(variable + " (stagecred.renewal.")
+        .hasMessageContaining("=0s must be longer than zero");
+  }
+
+  @ParameterizedTest(name = "{0}={1} is named with its fix")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "STAGECRED_RENEWAL_RETRY_INITIAL | abc | is not a duration",
+        "STAGECRED_RENEWAL_JITTER_MAX | -5s | must be zero or more",
+        "STAGECRED_NAMESPACE | A/B | is not a namespace name",
+        "STAGECRED_DEPLOYMENT_CREDENTIAL | Orders! | is not a resource name",
+        "AWS_REGION | xx-fake-9 | STAGECRED_STS_ALLOW_UNKNOWN_REGIONS=true",
+      })
+  void aBadVariableIsNamedUpFront(String variable, String value, String fix) {
+    assertThatThrownBy(
+            () ->
+                SidecarEnv.settings(
+                    env(
+                        "STAGECRED_STAGE",
+                        "dev",
+                        "STAGECRED_DEPLOYMENT_CREDENTIAL",
+                        variable.equals("STAGECRED_DEPLOYMENT_CREDENTIAL") ? value : "orders",
+                        variable,
+                        value)))
+        .isInstanceOf(SidecarSettings.InvalidSettingsException.class)
+        .hasMessageContaining(variable)
+        .hasMessageContaining(fix);
+  }
+
+  @Test
+  void aRegionNewerThanThisReleaseIsAcceptedWhenAskedFor() {
+    SidecarSettings settings =
+        SidecarEnv.settings(
+            env(
+                "STAGECRED_STAGE",
+                "dev",
+                "STAGECRED_ROLE_ARN",
+                "arn:aws:iam::111111111111:role/deploy-dev",
+                "AWS_REGION",
+                "xx-fake-9",
+                "STAGECRED_STS_ALLOW_UNKNOWN_REGIONS",
+                "true"));
+    assertThat(settings.region()).contains("xx-fake-9");
+    assertThat(settings.allowUnknownRegions()).isTrue();
   }
 
   @Test

@@ -409,6 +409,18 @@ class SpecValidatorTest {
             "spec.identity.sourceRoleArn",
             "arn:aws:iam::111111111111:role/ci-base"),
         bad(
+            "a well-formed region that does not exist",
+            s -> s.setRegion("xx-fake-9"),
+            PLAIN,
+            "spec.region",
+            "stagecred.sts.allow-unknown-regions=true"),
+        bad(
+            "a stage region that does not exist",
+            s -> prod(s).setRegion("eu-fake-1"),
+            PLAIN,
+            "spec.stages[1].region",
+            "does not know"),
+        bad(
             "a stage's service account that is not a name",
             s -> prod(s).setServiceAccountName("Prod Deployer"),
             PLAIN,
@@ -434,6 +446,14 @@ class SpecValidatorTest {
     assertThat(SpecValidator.validate(spec, PLAIN))
         .extracting(Violation::field, Violation::stageIndex)
         .containsExactly(tuple("spec.region", null), tuple("spec.stages[1].serviceAccountName", 1));
+  }
+
+  @Test
+  void aRegionNewerThanThisReleaseIsAcceptedWhenTheOperatorSaysSo() {
+    DeploymentCredentialSpec spec = Specs.basic();
+    spec.setRegion("xx-fake-9");
+    assertThat(SpecValidator.validate(spec, new ValidationContext("orders", false, true)))
+        .isEmpty();
   }
 
   @Test
