@@ -8,6 +8,7 @@ import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
@@ -38,6 +39,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -85,11 +87,28 @@ public class DeploymentCredentialReconciler implements Reconciler<DeploymentCred
     InformerEventSourceConfiguration<Secret> managedSecrets =
         InformerEventSourceConfiguration.from(Secret.class, DeploymentCredential.class)
             .withLabelSelector(Names.MANAGED_SELECTOR)
-            .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(DeploymentCredential.class))
+            .withSecondaryToPrimaryMapper(DeploymentCredentialReconciler::owners)
             .build();
     // Kept for SecretWriter, which puts the operator's own writes into this informer's cache.
     secrets = new InformerEventSource<>(managedSecrets, context);
     return List.of(secrets);
+  }
+
+  /**
+   * The resources a managed Secret concerns: its owner, and the resource its annotation names, so
+   * that a Secret whose owner reference someone removed still reaches that resource (which then
+   * reports it as a conflict instead of never hearing of it).
+   */
+  private static Set<ResourceID> owners(Secret secret) {
+    Set<ResourceID> ids =
+        new HashSet<>(
+            Mappers.fromOwnerReferences(DeploymentCredential.class).toPrimaryResourceIDs(secret));
+    Map<String, String> annotations = secret.getMetadata().getAnnotations();
+    String named = annotations == null ? null : annotations.get(Names.ANN_RESOURCE);
+    if (named != null) {
+      ids.add(new ResourceID(named, secret.getMetadata().getNamespace()));
+    }
+    return ids;
   }
 
   @Override
