@@ -1,5 +1,6 @@
 package io.stagecred.api;
 
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
@@ -31,4 +32,12 @@ import io.fabric8.kubernetes.model.annotation.Version;
     type = AdditionalPrinterColumn.Type.DATE)
 public class DeploymentCredential
     extends CustomResource<DeploymentCredentialSpec, DeploymentCredentialStatus>
-    implements Namespaced {}
+    implements Namespaced {
+
+  /** Reads the spec leniently: see {@link SpecReader}. */
+  @Override
+  @JsonDeserialize(using = SpecReader.class)
+  public void setSpec(DeploymentCredentialSpec spec) {
+    super.setSpec(spec);
+  }
+}

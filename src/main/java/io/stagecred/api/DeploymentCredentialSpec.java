@@ -1,5 +1,6 @@
 package io.stagecred.api;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Max;
@@ -18,6 +19,9 @@ import java.util.List;
     fieldPath = ".defaultStage")
 public class DeploymentCredentialSpec {
 
+  /** Set instead of the fields when the stored spec could not be read: which field, and why. */
+  @JsonIgnore private String unreadable;
+
   @JsonPropertyDescription("Default AWS region for every stage, e.g. us-east-1.")
   @Required
   @Pattern(Patterns.REGION)
@@ -26,7 +30,7 @@ public class DeploymentCredentialSpec {
 
   @JsonPropertyDescription(
       "Who calls STS. Omitted: the operator's own web-identity token (allowed only for namespaces"
-          + " and roles listed in the operator's configuration).")
+          + " and roles granted in the operator's configuration).")
   private IdentitySpec identity;
 
   @JsonPropertyDescription(
@@ -134,5 +138,15 @@ public class DeploymentCredentialSpec {
 
   public void setStages(List<StageSpec> stages) {
     this.stages = stages;
+  }
+
+  @JsonIgnore
+  public String getUnreadable() {
+    return unreadable;
+  }
+
+  @JsonIgnore
+  public void setUnreadable(String unreadable) {
+    this.unreadable = unreadable;
   }
 }

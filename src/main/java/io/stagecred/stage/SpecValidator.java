@@ -36,6 +36,14 @@ public final class SpecValidator {
       out.add(new Violation("spec", "is missing; set at least spec.region and spec.stages"));
       return out;
     }
+    if (spec.getUnreadable() != null) {
+      // The message starts with the field that could not be read.
+      int space = spec.getUnreadable().indexOf(' ');
+      out.add(
+          new Violation(
+              spec.getUnreadable().substring(0, space), spec.getUnreadable().substring(space + 1)));
+      return out;
+    }
     // spec.durationSeconds applies to every stage without its own: it must suit a chained one.
     boolean chained =
         spec.getStages() == null || spec.getStages().isEmpty()
