@@ -3,6 +3,7 @@ package io.stagecred.api;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
@@ -21,6 +22,9 @@ public class DeploymentCredentialSpec {
 
   /** Set instead of the fields when the stored spec could not be read: which field, and why. */
   @JsonIgnore private String unreadable;
+
+  /** The stored spec as read, when unreadable: written back as it was (see {@link SpecWriter}). */
+  @JsonIgnore private JsonNode stored;
 
   @JsonPropertyDescription("Default AWS region for every stage, e.g. us-east-1.")
   @Required
@@ -148,5 +152,15 @@ public class DeploymentCredentialSpec {
   @JsonIgnore
   public void setUnreadable(String unreadable) {
     this.unreadable = unreadable;
+  }
+
+  @JsonIgnore
+  public JsonNode getStored() {
+    return stored;
+  }
+
+  @JsonIgnore
+  public void setStored(JsonNode stored) {
+    this.stored = stored;
   }
 }

@@ -31,6 +31,7 @@ public final class SpecReader extends JsonDeserializer<DeploymentCredentialSpec>
     } catch (JsonMappingException e) {
       DeploymentCredentialSpec unreadable = new DeploymentCredentialSpec();
       unreadable.setUnreadable(describe(e));
+      unreadable.setStored(node);
       return unreadable;
     }
   }

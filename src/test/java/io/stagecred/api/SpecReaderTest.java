@@ -3,6 +3,7 @@ package io.stagecred.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.DefaultKubernetesResourceList;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.stagecred.stage.SpecValidator;
@@ -73,6 +74,26 @@ class SpecReaderTest {
               assertThat(v.message()).contains(problem).doesNotContain("abc");
               assertThat(v.resourceWide()).isTrue();
             });
+  }
+
+  @Test
+  void anUnreadableSpecSurvivesACopyThroughJson() {
+    // The framework clones resources by writing and reading them: the problem must stay known.
+    DeploymentCredential dc =
+        JSON.unmarshal(
+            resource("poison", "{\"region\":\"us-east-1\",\"durationSeconds\":\"abc\"}"),
+            DeploymentCredential.class);
+    // The operator's client mapper has SpecWriter installed (config.ClientMapper).
+    KubernetesSerialization client =
+        new KubernetesSerialization(new ObjectMapper().registerModule(SpecWriter.module()), true);
+    DeploymentCredential copy = client.clone(dc);
+    assertThat(copy.getSpec().getUnreadable())
+        .isEqualTo(dc.getSpec().getUnreadable())
+        .startsWith("spec.durationSeconds ");
+    assertThat(client.asJson(copy)).doesNotContain("unreadable");
+    assertThat(JSON.clone(dc).getSpec().getUnreadable())
+        .as("without SpecWriter the copy loses what could not be read")
+        .isNull();
   }
 
   @Test
