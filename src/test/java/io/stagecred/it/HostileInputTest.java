@@ -35,8 +35,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * running. Specs the schema accepts but the operator cannot serve get Ready=False InvalidSpec
  * naming the field (and a Warning event) while other resources are served; Secrets edited by hand
  * are restored, repaired or left alone; resources created, deleted and recreated quickly leave
- * nothing behind; one bad resource among a hundred leaves the hundred Ready. What the schema itself
- * refuses is in {@link CrdOnRealServerTest}, settings in SidecarSettingsTest and
+ * nothing behind. A resource the model cannot read among a hundred is in PoisonResourceTest. What
+ * the schema itself refuses is in {@link CrdOnRealServerTest}, settings in SidecarSettingsTest and
  * OperatorLauncherTest; the leak scan (ZzSecretLeakScanTest) runs over everything they produced.
  */
 @QuarkusTest
@@ -172,7 +172,7 @@ class HostileInputTest {
     awaitReady(client, ns, "app", "False", "InvalidSpec");
 
     Secret after = client.secrets().inNamespace(ns).withName("app-dev").get();
-    assertThat(after.getData()).isEqualTo(before.getData());
+    assertThat(after.getData().equals(before.getData())).as("the data stays as it was").isTrue();
     assertThat(after.getMetadata().getResourceVersion())
         .isEqualTo(before.getMetadata().getResourceVersion());
     awaitReady(client, ns, "good", "True", "CredentialsIssued");
@@ -279,7 +279,7 @@ class HostileInputTest {
                 s ->
                     s.getData().containsKey("credentials")
                         && !key.equals(DeployPod.read(s).get("AWS_ACCESS_KEY_ID")));
-        assertThat(restored.getData()).doesNotContainKey("extra");
+        assertThat(restored.getData().keySet()).doesNotContain("extra");
         assertThat(DeployPod.read(restored).get("AWS_ACCESS_KEY_ID"))
             .isNotEqualTo("AKIAIOSFODNN7EXAMPLE");
         assertThat(world.sts().countFor(role)).isEqualTo(2);
@@ -313,8 +313,16 @@ class HostileInputTest {
         DeploymentCredential refused = awaitReady(client, ns, "app", "False", "SecretConflict");
         assertThat(OperatorTestSupport.ready(refused).orElseThrow().getMessage())
             .contains("app-dev");
-        assertThat(client.secrets().inNamespace(ns).withName("app-dev").get().getData())
-            .isEqualTo(edited.getData());
+        assertThat(
+                client
+                    .secrets()
+                    .inNamespace(ns)
+                    .withName("app-dev")
+                    .get()
+                    .getData()
+                    .equals(edited.getData()))
+            .as("the Secret is left as it was edited")
+            .isTrue();
       }
     }
   }
@@ -337,7 +345,7 @@ class HostileInputTest {
     }
     // The garbage collector removes any Secret a pass managed to write before the deletion.
     await()
-        .atMost(OperatorTestSupport.TIMEOUT)
+        .atMost(Duration.ofSeconds(90))
         .untilAsserted(
             () -> {
               assertThat(
@@ -347,13 +355,16 @@ class HostileInputTest {
                           .list()
                           .getItems())
                   .isEmpty();
+              // Names only: a failure message must never print a Secret's data.
               assertThat(
                       client
                           .secrets()
                           .inNamespace(ns)
                           .withLabel(Names.MANAGED_BY)
                           .list()
-                          .getItems())
+                          .getItems()
+                          .stream()
+                          .map(x -> x.getMetadata().getName()))
                   .isEmpty();
             });
     client
@@ -387,43 +398,5 @@ class HostileInputTest {
     assertThat(secret.getMetadata().getOwnerReferences())
         .singleElement()
         .satisfies(o -> assertThat(o.getUid()).isEqualTo(again.getMetadata().getUid()));
-  }
-
-  @Test
-  void oneBrokenResourceAmongAHundredLeavesTheHundredReady() {
-    String ns = Fixtures.uniqueNamespace("hundred");
-    Fixtures.namespaceWithServiceAccount(client, ns, "deployer");
-    world
-        .sts()
-        .allowWebIdentity(
-            DEV_ROLE, "system:serviceaccount:" + ns + ":deployer", "sts.amazonaws.com");
-    DeploymentCredential broken =
-        Fixtures.resource(ns, "broken", "deployer", Fixtures.stage("dev", DEV_ROLE));
-    broken.getSpec().setRenewBefore("2h");
-    client.resource(broken).create();
-    for (int i = 0; i < 100; i++) {
-      client
-          .resource(Fixtures.resource(ns, "app-" + i, "deployer", Fixtures.stage("dev", DEV_ROLE)))
-          .create();
-    }
-    await()
-        .atMost(Duration.ofMinutes(3))
-        .pollInterval(Duration.ofSeconds(1))
-        .untilAsserted(
-            () ->
-                assertThat(
-                        client
-                            .resources(DeploymentCredential.class)
-                            .inNamespace(ns)
-                            .list()
-                            .getItems())
-                    .filteredOn(dc -> !"broken".equals(dc.getMetadata().getName()))
-                    .hasSize(100)
-                    .allSatisfy(
-                        dc ->
-                            assertThat(OperatorTestSupport.ready(dc).map(c -> c.getStatus()))
-                                .contains("True")));
-    assertThat(OperatorTestSupport.ready(get(client, ns, "broken")).orElseThrow().getReason())
-        .isEqualTo("InvalidSpec");
   }
 }

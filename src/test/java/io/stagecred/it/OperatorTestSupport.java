@@ -11,6 +11,7 @@ import io.stagecred.api.StageStatus;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 
 /** Reads what the operator wrote, waiting for it the way a user would poll kubectl. */
@@ -65,14 +66,23 @@ public final class OperatorTestSupport {
         .until(() -> get(client, ns, name), dc -> dc != null && test.test(dc));
   }
 
+  /**
+   * Waits until Secret {@code ns/name} passes {@code test}; returns it. A timeout names the Secret,
+   * never its data (Awaitility would otherwise print the last value it saw, credentials and all).
+   */
   public static Secret awaitSecret(
       KubernetesClient client, String ns, String name, Predicate<Secret> test) {
-    return await()
+    AtomicReference<Secret> seen = new AtomicReference<>();
+    await("Secret " + ns + "/" + name)
         .atMost(TIMEOUT)
         .pollInterval(Duration.ofMillis(200))
         .until(
-            () -> client.secrets().inNamespace(ns).withName(name).get(),
-            s -> s != null && test.test(s));
+            () -> {
+              Secret s = client.secrets().inNamespace(ns).withName(name).get();
+              seen.set(s);
+              return s != null && test.test(s);
+            });
+    return seen.get();
   }
 
   public static List<Event> events(KubernetesClient client, String ns) {

@@ -21,6 +21,8 @@ import io.stagecred.operator.Names;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -49,6 +51,21 @@ class RenewalAndRestartTest {
     Fixtures.namespaceWithServiceAccount(client, ns, "deployer");
     world.sts().allowWebIdentity(role, "system:serviceaccount:" + ns + ":deployer", AUD);
     return ns;
+  }
+
+  /** awaitSecret with a longer limit: app-dev in {@code ns}, named and never printed. */
+  private Secret awaitSecretFor(Duration limit, String ns, Predicate<Secret> test) {
+    AtomicReference<Secret> seen = new AtomicReference<>();
+    await("Secret " + ns + "/app-dev")
+        .atMost(limit)
+        .pollInterval(Duration.ofMillis(500))
+        .until(
+            () -> {
+              Secret s = client.secrets().inNamespace(ns).withName("app-dev").get();
+              seen.set(s);
+              return s != null && test.test(s);
+            });
+    return seen.get();
   }
 
   @Test
@@ -122,15 +139,12 @@ class RenewalAndRestartTest {
     // Without any help the operator renews the Secret it could not renew during the outage (its
     // retries back off to at most a minute) ...
     Secret renewed =
-        await()
-            .atMost(Duration.ofSeconds(90))
-            .pollInterval(Duration.ofMillis(500))
-            .until(
-                () -> client.secrets().inNamespace(ns).withName("app-dev").get(),
-                s ->
-                    s != null
-                        && ManagedSecrets.held(s, uid).intact()
-                        && ManagedSecrets.held(s, uid).expiration().isAfter(Instant.now()));
+        awaitSecretFor(
+            Duration.ofSeconds(90),
+            ns,
+            s ->
+                ManagedSecrets.held(s, uid).intact()
+                    && ManagedSecrets.held(s, uid).expiration().isAfter(Instant.now()));
     assertThat(DeployPod.callerFromEnv(DeployPod.read(renewed), "AWS_", world.sts().endpoint()))
         .contains("assumed-role/outage/");
     awaitReady(client, ns, "app", "True", "CredentialsRenewed");
@@ -187,7 +201,7 @@ class RenewalAndRestartTest {
           .as("fresh Secrets cost no STS call")
           .isEqualTo(callsBefore);
       Secret after = fresh.secrets().inNamespace(ns).withName("app-dev").get();
-      assertThat(after.getData()).as("the credentials held stay").isEqualTo(before.getData());
+      assertThat(after.getData().equals(before.getData())).as("the credentials held stay").isTrue();
     } finally {
       restarted.stop();
       fresh.close();
