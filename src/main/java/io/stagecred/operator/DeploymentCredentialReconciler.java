@@ -118,7 +118,6 @@ public class DeploymentCredentialReconciler implements Reconciler<DeploymentCred
     DeploymentCredentialSpec spec = resource.getSpec();
     String namespace = resource.getMetadata().getNamespace();
     String name = resource.getMetadata().getName();
-    // Everything that talks to Kubernetes uses the framework's client for this reconciliation.
     Map<String, Secret> held =
         context.getSecondaryResources(Secret.class).stream()
             .collect(
@@ -188,6 +187,7 @@ public class DeploymentCredentialReconciler implements Reconciler<DeploymentCred
                         i,
                         () -> tokens.token(i, namespace),
                         sts));
+    // Everything that talks to Kubernetes uses the framework's client for this reconciliation.
     EventRecorder events = new EventRecorder(context.getClient(), clock);
     StageHandler stages =
         new StageHandler(

@@ -53,6 +53,21 @@ public final class Fixtures {
         .create();
   }
 
+  /**
+   * A namespace no other test uses, named after {@code prefix}, with a service account "deployer"
+   * that {@code role} trusts in {@code world}'s STS; returns its name.
+   */
+  public static String trustedNamespace(
+      KubernetesClient client, World world, String prefix, String role) {
+    String namespace = uniqueNamespace(prefix);
+    namespaceWithServiceAccount(client, namespace, "deployer");
+    world
+        .sts()
+        .allowWebIdentity(
+            role, "system:serviceaccount:" + namespace + ":deployer", "sts.amazonaws.com");
+    return namespace;
+  }
+
   public static StageSpec stage(String name, String roleArn) {
     StageSpec s = new StageSpec();
     s.setName(name);

@@ -31,13 +31,7 @@ class LongNamesTest {
   @InjectWorld World world;
 
   private String trustedNamespace(String prefix) {
-    String ns = Fixtures.uniqueNamespace(prefix);
-    Fixtures.namespaceWithServiceAccount(client, ns, "deployer");
-    world
-        .sts()
-        .allowWebIdentity(
-            DEV_ROLE, "system:serviceaccount:" + ns + ":deployer", "sts.amazonaws.com");
-    return ns;
+    return Fixtures.trustedNamespace(client, world, prefix, DEV_ROLE);
   }
 
   private static String nameOf(int length) {

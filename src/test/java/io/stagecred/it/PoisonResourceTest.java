@@ -50,12 +50,7 @@ class PoisonResourceTest {
 
   @Test
   void aResourceTheModelCannotReadIsAnsweredAndTheOthersAreServed() {
-    String ns = Fixtures.uniqueNamespace("poison");
-    Fixtures.namespaceWithServiceAccount(client, ns, "deployer");
-    world
-        .sts()
-        .allowWebIdentity(
-            DEV_ROLE, "system:serviceaccount:" + ns + ":deployer", "sts.amazonaws.com");
+    String ns = Fixtures.trustedNamespace(client, world, "poison", DEV_ROLE);
     CustomResourceDefinition crd =
         client.apiextensions().v1().customResourceDefinitions().withName(Installation.CRD).get();
     JSONSchemaProps schema = crd.getSpec().getVersions().get(0).getSchema().getOpenAPIV3Schema();
