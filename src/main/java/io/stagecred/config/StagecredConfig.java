@@ -186,23 +186,23 @@ public interface StagecredConfig {
    */
   interface Renewal {
     /** Upper bound of the random-looking spread subtracted from each renewal time. */
-    @WithDefault("60s")
+    @WithDefault(Timing.JITTER_MAX)
     String jitterMax();
 
     /** First retry delay after a transient STS failure; doubles per failure. */
-    @WithDefault("5s")
+    @WithDefault(Timing.RETRY_INITIAL)
     String retryInitial();
 
     /** Largest retry delay after transient STS failures. */
-    @WithDefault("5m")
+    @WithDefault(Timing.RETRY_MAX)
     String retryMax();
 
     /** Retry delay after a terminal failure (access denied, invalid token, invalid spec). */
-    @WithDefault("15m")
+    @WithDefault(Timing.TERMINAL_RETRY)
     String terminalRetry();
 
     /** Shortest delay between two reconciliations scheduled by renewal. */
-    @WithDefault("5s")
+    @WithDefault(Timing.MIN_INTERVAL)
     String minInterval();
   }
 }

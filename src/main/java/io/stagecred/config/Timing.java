@@ -3,6 +3,8 @@ package io.stagecred.config;
 import io.quarkus.runtime.configuration.DurationConverter;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -18,25 +20,36 @@ public record Timing(
     Duration minInterval) {
 
   /**
+   * The documented defaults, also the {@code @WithDefault} values of {@link
+   * StagecredConfig.Renewal}.
+   */
+  static final String JITTER_MAX = "60s";
+
+  static final String RETRY_INITIAL = "5s";
+  static final String RETRY_MAX = "5m";
+  static final String TERMINAL_RETRY = "15m";
+  static final String MIN_INTERVAL = "5s";
+
+  /**
    * The timing of {@code raw}; a value that cannot be used is added to {@code problems} and
    * replaced by its documented default, so that callers that only need some timing (the operator's
    * beans, built before startup refuses to go on) always get one.
    */
   public static Timing from(StagecredConfig.Renewal raw, List<String> problems) {
     Duration jitterMax =
-        parse(
+        checked(
             "jitter-max",
             raw.jitterMax(),
-            "60s",
+            JITTER_MAX,
             d -> d.isNegative() ? "zero or more" : null,
             problems);
     Duration retryInitial =
-        parse("retry-initial", raw.retryInitial(), "5s", Timing::positive, problems);
-    Duration retryMax = parse("retry-max", raw.retryMax(), "5m", Timing::positive, problems);
+        checked("retry-initial", raw.retryInitial(), RETRY_INITIAL, Timing::positive, problems);
+    Duration retryMax = checked("retry-max", raw.retryMax(), RETRY_MAX, Timing::positive, problems);
     Duration terminalRetry =
-        parse("terminal-retry", raw.terminalRetry(), "15m", Timing::positive, problems);
+        checked("terminal-retry", raw.terminalRetry(), TERMINAL_RETRY, Timing::positive, problems);
     Duration minInterval =
-        parse("min-interval", raw.minInterval(), "5s", Timing::positive, problems);
+        checked("min-interval", raw.minInterval(), MIN_INTERVAL, Timing::positive, problems);
     if (retryMax.compareTo(retryInitial) < 0) {
       problems.add(
           "STAGECRED_RENEWAL_RETRY_MAX (stagecred.renewal.retry-max) is shorter than"
@@ -46,13 +59,41 @@ public record Timing(
     return new Timing(jitterMax, retryInitial, retryMax, terminalRetry, minInterval);
   }
 
+  /**
+   * Reads the duration setting {@code named} (e.g. {@code STAGECRED_ONCE_TIMEOUT}): a number of
+   * seconds or Quarkus's notation (90s, 5m, 1h); empty, with the problem added, when it is neither
+   * or is negative.
+   */
+  public static Optional<Duration> nonNegative(String named, String raw, List<String> problems) {
+    Optional<Duration> d = parsed(raw).filter(v -> !v.isNegative());
+    if (d.isEmpty()) {
+      problems.add(notADuration(named, raw));
+    }
+    return d;
+  }
+
+  private static Optional<Duration> parsed(String raw) {
+    try {
+      return Optional.of(DurationConverter.parseDuration(raw.trim()));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static String notADuration(String named, String raw) {
+    return named
+        + "='"
+        + printable(raw)
+        + "' is not a duration: use a number of seconds or a value such as 90s, 5m or 1h";
+  }
+
   private static String positive(Duration d) {
     return d.isNegative() || d.isZero()
         ? "longer than zero (a zero wait would call STS in a loop)"
         : null;
   }
 
-  private static Duration parse(
+  private static Duration checked(
       String key,
       String value,
       String fallback,
@@ -60,29 +101,24 @@ public record Timing(
       List<String> problems) {
     String named =
         "STAGECRED_RENEWAL_"
-            + key.toUpperCase(java.util.Locale.ROOT).replace('-', '_')
+            + key.toUpperCase(Locale.ROOT).replace('-', '_')
             + " (stagecred.renewal."
             + key
             + ")";
-    Duration d;
-    try {
-      d = DurationConverter.parseDuration(value.trim());
-    } catch (IllegalArgumentException e) {
-      d = null;
+    Optional<Duration> d = parsed(value);
+    if (d.isEmpty()) {
+      problems.add(notADuration(named, value));
     }
-    if (d == null) {
-      problems.add(
-          named
-              + "='"
-              + value.replaceAll("\\p{Cntrl}", "?")
-              + "' is not a duration: use a number of seconds or a value such as 90s, 5m or 1h");
-      return DurationConverter.parseDuration(fallback);
-    }
-    String wrong = rule.apply(d);
+    String wrong = d.map(rule).orElse(null);
     if (wrong != null) {
-      problems.add(named + "=" + value.trim() + " must be " + wrong);
-      return DurationConverter.parseDuration(fallback);
+      problems.add(named + "=" + printable(value.trim()) + " must be " + wrong);
     }
-    return d;
+    return d.isEmpty() || wrong != null ? DurationConverter.parseDuration(fallback) : d.get();
+  }
+
+  /** A value from the environment as it may appear in a message: short, no control characters. */
+  private static String printable(String value) {
+    String v = value.length() > 80 ? value.substring(0, 80) + "..." : value;
+    return v.replaceAll("\\p{Cntrl}", "?");
   }
 }

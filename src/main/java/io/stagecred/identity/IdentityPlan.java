@@ -18,22 +18,10 @@ public record IdentityPlan(
     String subject) {
 
   /**
-   * Plans the identity of a resource in {@code namespace}.
+   * Plans the identity of {@code stage} (null: the resource's own) in {@code namespace}: the
+   * stage's service account when it names one, else the resource's.
    *
    * @param operatorChains whether resources without identity chain through {@code operatorRoleArn}
-   */
-  public static IdentityPlan of(
-      DeploymentCredentialSpec spec,
-      String namespace,
-      String defaultAudience,
-      boolean operatorChains,
-      Optional<String> operatorRoleArn) {
-    return of(spec, null, namespace, defaultAudience, operatorChains, operatorRoleArn);
-  }
-
-  /**
-   * Plans the identity of {@code stage} (null: the resource's own): the stage's service account
-   * when it names one, else the resource's.
    */
   public static IdentityPlan of(
       DeploymentCredentialSpec spec,

@@ -160,8 +160,9 @@ public class DeploymentCredentialReconciler implements Reconciler<DeploymentCred
           .map(IdentitySpec::getSourceRoleArn)
           .ifPresent(source -> lent.add(0, source));
     }
-    Optional<String> refusal = operatorIdentityPolicy.refusal(namespace, lent);
-    if (!lent.isEmpty() && refusal.isPresent()) {
+    Optional<String> refusal =
+        lent.isEmpty() ? Optional.empty() : operatorIdentityPolicy.refusal(namespace, lent);
+    if (refusal.isPresent()) {
       return refuse(
           resource,
           context,

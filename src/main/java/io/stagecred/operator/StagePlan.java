@@ -5,13 +5,11 @@ import io.stagecred.api.DeploymentCredentialSpec;
 import io.stagecred.api.StageSpec;
 import io.stagecred.identity.IdentityPlan;
 import io.stagecred.identity.IssueRequest;
-import io.stagecred.stage.StageResolver;
 import io.stagecred.stage.StageSettings;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -31,14 +29,6 @@ public record StagePlan(
     String mountPath,
     IdentityPlan identity,
     String fingerprint) {
-
-  /** Plans every concrete stage of a valid resource with one identity, in declaration order. */
-  public static List<StagePlan> of(DeploymentCredential resource, IdentityPlan identity) {
-    return resource.getSpec().getStages().stream()
-        .filter(s -> !StageResolver.isPattern(s.getName()))
-        .map(s -> of(resource, s, identity))
-        .toList();
-  }
 
   /**
    * Plans the concrete stage {@code s}, a valid entry of the resource's spec, issued as {@code

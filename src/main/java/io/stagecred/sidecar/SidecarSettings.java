@@ -1,6 +1,5 @@
 package io.stagecred.sidecar;
 
-import io.quarkus.runtime.configuration.DurationConverter;
 import io.stagecred.api.Patterns;
 import io.stagecred.config.StagecredConfig;
 import io.stagecred.config.Timing;
@@ -81,7 +80,9 @@ public record SidecarSettings(
             .mapToInt(p -> integer("STAGECRED_ENDPOINT_PORT", p, problems))
             .filter(p -> p != NOT_A_NUMBER)
             .findFirst();
-    Duration onceTimeout = duration("STAGECRED_ONCE_TIMEOUT", s.onceTimeout(), problems);
+    Duration onceTimeout =
+        Timing.nonNegative("STAGECRED_ONCE_TIMEOUT", s.onceTimeout(), problems)
+            .orElse(Duration.ZERO);
     String stage = s.stage().orElse("");
     if (stage.isEmpty()) {
       problems.add("STAGECRED_STAGE is not set: set it to the stage to serve, e.g. pr-42");
@@ -243,24 +244,6 @@ public record SidecarSettings(
         problems.add(variable + "='" + printable(raw) + "' is not a switch: use true or false");
         return false;
     }
-  }
-
-  private static Duration duration(String variable, String raw, List<String> problems) {
-    Duration d;
-    try {
-      d = DurationConverter.parseDuration(raw.trim());
-    } catch (IllegalArgumentException e) {
-      d = null;
-    }
-    if (d == null || d.isNegative()) {
-      problems.add(
-          variable
-              + "='"
-              + printable(raw)
-              + "' is not a duration: use a number of seconds or a value such as 90s, 5m or 1h");
-      return Duration.ZERO;
-    }
-    return d;
   }
 
   private static String printable(String value) {

@@ -100,7 +100,7 @@ class IdentityTest {
     identity.setServiceAccountName("deployer");
     spec.setIdentity(identity);
     IdentityPlan plan =
-        IdentityPlan.of(spec, "ci", "sts.amazonaws.com", true, Optional.of("arn:op"));
+        IdentityPlan.of(spec, null, "ci", "sts.amazonaws.com", true, Optional.of("arn:op"));
     assertThat(plan.operatorOwn()).isFalse();
     assertThat(plan.subject()).isEqualTo("system:serviceaccount:ci:deployer");
     assertThat(plan.audience()).isEqualTo("sts.amazonaws.com");
@@ -112,9 +112,9 @@ class IdentityTest {
   @Test
   void planWithoutIdentityChainsThroughTheOperatorRoleOnlyWhenConfigured() {
     DeploymentCredentialSpec spec = new DeploymentCredentialSpec();
-    assertThat(IdentityPlan.of(spec, "ci", "aud", false, Optional.of("arn:op")).chained())
+    assertThat(IdentityPlan.of(spec, null, "ci", "aud", false, Optional.of("arn:op")).chained())
         .isFalse();
-    IdentityPlan chained = IdentityPlan.of(spec, "ci", "aud", true, Optional.of("arn:op"));
+    IdentityPlan chained = IdentityPlan.of(spec, null, "ci", "aud", true, Optional.of("arn:op"));
     assertThat(chained.operatorOwn()).isTrue();
     assertThat(chained.sourceRoleArn()).contains("arn:op");
   }

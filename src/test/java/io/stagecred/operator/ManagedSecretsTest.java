@@ -48,8 +48,9 @@ class ManagedSecretsTest {
 
   private static StagePlan plan(DeploymentCredential dc) {
     return StagePlan.of(
-            dc, IdentityPlan.of(dc.getSpec(), "ci", "sts.amazonaws.com", false, Optional.empty()))
-        .get(0);
+        dc,
+        dc.getSpec().getStages().get(0),
+        IdentityPlan.of(dc.getSpec(), null, "ci", "sts.amazonaws.com", false, Optional.empty()));
   }
 
   private static Map<String, String> data(StagePlan plan) {
