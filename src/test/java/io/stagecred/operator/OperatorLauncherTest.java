@@ -2,7 +2,12 @@ package io.stagecred.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.stagecred.config.TestConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -61,5 +66,19 @@ class OperatorLauncherTest {
         .singleElement()
         .asString()
         .contains("'oops'");
+  }
+
+  @Test
+  void theShippedDeploymentStarts() throws Exception {
+    // deploy/deployment.yaml's literal variables pass the checks the operator makes at startup.
+    Deployment deployment =
+        new KubernetesSerialization()
+            .unmarshal(Files.readString(Path.of("deploy/deployment.yaml")), Deployment.class);
+    Map<String, String> env = new HashMap<>();
+    deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+        .filter(e -> e.getValue() != null)
+        .forEach(e -> env.put(e.getName(), e.getValue()));
+    assertThat(env).containsKey("STAGECRED_OPERATOR_IDENTITY_GRANTS");
+    assertThat(problems(env)).isEmpty();
   }
 }
