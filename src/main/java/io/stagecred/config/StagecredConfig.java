@@ -37,6 +37,9 @@ public interface StagecredConfig {
   /** Demo mode only. */
   Demo demo();
 
+  /** Operator mode only: the mutating admission webhook that injects the sidecar. */
+  Webhook webhook();
+
   /**
    * Sidecar mode only. The members sit directly under {@code stagecred} so that the contract's
    * variables map onto them: {@code STAGECRED_STAGE} is {@code stagecred.stage}, and so on.
@@ -102,6 +105,77 @@ public interface StagecredConfig {
     /** STAGECRED_ONCE_TIMEOUT: how long ONCE mode retries transient failures before giving up. */
     @WithDefault("60s")
     String onceTimeout();
+  }
+
+  /** The sidecar-injection webhook (the "Injection contract" of the design). */
+  interface Webhook {
+    /** Serve the webhook (HTTPS on {@link #port()}) in operator mode. */
+    @WithDefault("true")
+    boolean enabled();
+
+    /** The webhook's HTTPS port (the Service's target port). */
+    @WithDefault("8443")
+    int port();
+
+    /** The image of the injected sidecar: the operator's own image (deploy/ sets both). */
+    @WithDefault("ghcr.io/stagecred/stagecred:0.1.0")
+    String sidecarImage();
+
+    /** The injected sidecar's imagePullPolicy. */
+    @WithDefault("IfNotPresent")
+    String sidecarImagePullPolicy();
+
+    /** The serving certificate. */
+    Tls tls();
+
+    /** Where the webhook's certificate lives and who keeps it. */
+    interface Tls {
+      /**
+       * true: the operator creates and renews a CA and the serving certificate in {@link #secret()}
+       * and writes the CA into {@link #configuration()}; false: another tool (cert-manager) keeps
+       * both, and the operator only serves what the Secret holds.
+       */
+      @WithDefault("true")
+      boolean manage();
+
+      /** The Secret (in {@link #namespace()}) holding tls.crt, tls.key and ca.crt. */
+      @WithDefault("stagecred-webhook-tls")
+      String secret();
+
+      /** The operator's own namespace (deploy/ passes POD_NAMESPACE). */
+      @WithDefault("stagecred-system")
+      String namespace();
+
+      /** The MutatingWebhookConfiguration whose caBundle the operator keeps. */
+      @WithDefault("stagecred")
+      String configuration();
+
+      /** The Service in front of the webhook: its DNS names go into the certificate. */
+      @WithDefault("stagecred-webhook")
+      String service();
+
+      /** IP addresses the certificate also names (a webhook called by URL, as in tests). */
+      Optional<List<String>> ipAddresses();
+
+      /** Lifetime of the self-made CA. */
+      @WithDefault("8760h")
+      Duration caValidity();
+
+      /** Lifetime of the serving certificate. */
+      @WithDefault("2160h")
+      Duration certificateValidity();
+
+      /** How often the Secret and the caBundle are checked (and a renewed certificate loaded). */
+      @WithDefault("1m")
+      Duration checkInterval();
+
+      /**
+       * How long a new CA sits in the caBundle beside the old one before it signs the serving
+       * certificate, so that every API server trusts it before it is used.
+       */
+      @WithDefault("2m")
+      Duration caOverlap();
+    }
   }
 
   /** Demo settings, set from the demo's command line. */

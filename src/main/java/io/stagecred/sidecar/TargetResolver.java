@@ -38,6 +38,32 @@ public final class TargetResolver {
   /** Either a target or a failure. */
   public record Result(StageTarget target, Failure failure) {}
 
+  /**
+   * What a sidecar asks of a definition: the stage it serves and how it will call STS. The
+   * admission webhook asks the same for the sidecar it is about to inject.
+   *
+   * @param chain STAGECRED_CHAIN
+   * @param sourceRoleArn AWS_ROLE_ARN, the source role when chaining
+   * @param podName names the STS session when the definition has no name
+   */
+  public record Asked(
+      String stage,
+      boolean chain,
+      Optional<String> sourceRoleArn,
+      boolean allowUnknownRegions,
+      String podName) {
+
+    /** What the sidecar configured by {@code settings} asks. */
+    public static Asked of(SidecarSettings settings) {
+      return new Asked(
+          settings.stage(),
+          settings.chain(),
+          settings.sourceRoleArn(),
+          settings.allowUnknownRegions(),
+          settings.podName());
+    }
+  }
+
   /** The target of STAGECRED_ROLE_ARN: region, duration and chaining from the settings. */
   public static StageTarget fromRole(SidecarSettings settings) {
     String namespace = settings.namespace().orElse("sidecar");
@@ -49,7 +75,7 @@ public final class TargetResolver {
             settings.durationSeconds(),
             null,
             null),
-        identity(Optional.empty(), settings),
+        identity(Optional.empty(), Asked.of(settings)),
         Optional.empty(),
         namespace,
         settings.podName(),
@@ -62,6 +88,14 @@ public final class TargetResolver {
    */
   public static Result fromResource(
       DeploymentCredential resource, String namespace, String described, SidecarSettings settings) {
+    return fromResource(resource, namespace, described, Asked.of(settings));
+  }
+
+  /**
+   * {@link #fromResource(DeploymentCredential, String, String, SidecarSettings)} for {@code asked}.
+   */
+  public static Result fromResource(
+      DeploymentCredential resource, String namespace, String described, Asked settings) {
     String name = resource.getMetadata() == null ? null : resource.getMetadata().getName();
     DeploymentCredentialSpec spec = resource.getSpec();
     if (spec == null) {
@@ -145,7 +179,7 @@ public final class TargetResolver {
    * through AWS_ROLE_ARN when STAGECRED_CHAIN is true. The definition's serviceAccountName and
    * audience do not apply: the pod's token is whatever its projected volume holds.
    */
-  private static IdentityPlan identity(Optional<String> declaredSource, SidecarSettings settings) {
+  private static IdentityPlan identity(Optional<String> declaredSource, Asked settings) {
     return IdentityPlan.ownToken(
         declaredSource, settings.chain(), settings.sourceRoleArn(), POD_IDENTITY);
   }
