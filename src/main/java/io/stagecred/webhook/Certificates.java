@@ -155,19 +155,28 @@ final class Certificates {
     }
   }
 
-  /** The PKCS#8 EC private key in {@code pem}. */
+  /** The PKCS#8 private key (EC, or RSA as cert-manager may issue) in {@code pem}. */
   static PrivateKey privateKey(String pem) {
     String body =
         pem.replace("-----BEGIN PRIVATE KEY-----", "")
             .replace("-----END PRIVATE KEY-----", "")
             .replaceAll("\\s", "");
+    byte[] der;
     try {
-      return KeyFactory.getInstance("EC")
-          .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(body)));
-    } catch (GeneralSecurityException | IllegalArgumentException e) {
-      // Never the key's text in a message.
-      throw new IllegalArgumentException("not a PEM PKCS#8 EC private key");
+      der = Base64.getDecoder().decode(body);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("not a PEM PKCS#8 private key");
     }
+    for (String algorithm : List.of("EC", "RSA")) {
+      try {
+        return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der));
+      } catch (GeneralSecurityException e) {
+        // not this algorithm; try the next
+      }
+    }
+    // Never the key's text in a message.
+    throw new IllegalArgumentException(
+        "not a PEM PKCS#8 EC or RSA private key (\"BEGIN PRIVATE KEY\")");
   }
 
   /** {@code der} as PEM under {@code label}. */

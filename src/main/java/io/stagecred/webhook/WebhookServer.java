@@ -6,8 +6,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.net.PemKeyCertOptions;
-import io.vertx.core.net.SSLOptions;
+import io.vertx.core.net.KeyCertOptions;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -16,8 +15,8 @@ import org.jboss.logging.Logger;
 
 /**
  * The webhook's own HTTPS server (Vert.x, beside Quarkus's HTTP server, which keeps health and
- * metrics on plain HTTP). A renewed certificate is swapped in for new connections while open ones
- * finish with the old one, so no request is dropped.
+ * metrics on plain HTTP). A renewed certificate is used from the next handshake on ({@link
+ * RotatingKeyManager}) while open connections keep theirs, so no request is dropped.
  */
 final class WebhookServer {
 
@@ -32,6 +31,7 @@ final class WebhookServer {
   private final Vertx vertx;
   private final int port;
   private final Function<Buffer, String> review;
+  private final RotatingKeyManager keys = new RotatingKeyManager();
   private HttpServer server;
   private String loaded;
 
@@ -50,16 +50,13 @@ final class WebhookServer {
     if (certificate.equals(loaded)) {
       return;
     }
-    PemKeyCertOptions pem =
-        new PemKeyCertOptions()
-            .addCertValue(Buffer.buffer(certificate))
-            .addKeyValue(Buffer.buffer(key));
+    keys.use(certificate, key);
     if (server == null) {
       HttpServerOptions options =
           new HttpServerOptions()
               .setPort(port)
               .setSsl(true)
-              .setKeyCertOptions(pem)
+              .setKeyCertOptions(KeyCertOptions.wrap(keys))
               .setIdleTimeout(60)
               .setIdleTimeoutUnit(TimeUnit.SECONDS);
       HttpServer created = vertx.createHttpServer(options).requestHandler(this::handle);
@@ -67,9 +64,6 @@ final class WebhookServer {
       server = created;
       LOG.infof("webhook serving HTTPS on port %d", server.actualPort());
     } else {
-      await(
-          server.updateSSLOptions(new SSLOptions().setKeyCertOptions(pem)),
-          "load the webhook's renewed certificate");
       LOG.info("webhook serving its renewed certificate");
     }
     loaded = certificate;

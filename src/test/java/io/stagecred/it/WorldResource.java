@@ -5,6 +5,7 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.stagecred.controlplane.ControlPlane;
 import io.stagecred.emulator.JwtIssuer;
 import io.stagecred.emulator.StsEmulator;
+import io.stagecred.sidecar.process.SidecarProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -12,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -47,16 +49,58 @@ public class WorldResource implements QuarkusTestResourceLifecycleManager {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    world = new World(issuer, sts, kubernetes, tokenFile);
+    int webhookPort = SidecarProcess.freePort();
+    world = new World(issuer, sts, kubernetes, tokenFile, webhookPort);
     writeOperatorToken(world, Duration.ofHours(24));
-    return Map.of(
-        "quarkus.kubernetes-client.api-server-url", kubernetes.url(),
-        "quarkus.kubernetes-client.ca-cert-file", kubernetes.caFile().toString(),
-        "quarkus.kubernetes-client.token", operatorApiToken(kubernetes),
-        "stagecred.sts.endpoint", sts.endpoint().toString(),
-        "stagecred.operator-identity.token-file", tokenFile.toString(),
-        "stagecred.operator-identity.grants", OPERATOR_GRANTS);
+    callWebhookByUrl(kubernetes, webhookPort);
+    Map<String, String> config = new LinkedHashMap<>();
+    config.put("quarkus.kubernetes-client.api-server-url", kubernetes.url());
+    config.put("quarkus.kubernetes-client.ca-cert-file", kubernetes.caFile().toString());
+    config.put("quarkus.kubernetes-client.token", operatorApiToken(kubernetes));
+    config.put("stagecred.sts.endpoint", sts.endpoint().toString());
+    config.put("stagecred.operator-identity.token-file", tokenFile.toString());
+    config.put("stagecred.operator-identity.grants", OPERATOR_GRANTS);
+    // The webhook on loopback, its certificate naming 127.0.0.1, and short lifetimes so that the
+    // serving certificate is renewed every 20 s and the CA about every minute and a quarter while
+    // the tests run (InjectionTest watches both happen under load).
+    config.put("stagecred.webhook.port", Integer.toString(webhookPort));
+    config.put("stagecred.webhook.tls.ip-addresses", "127.0.0.1");
+    config.put("stagecred.webhook.tls.ca-validity", WEBHOOK_CA_VALIDITY.toSeconds() + "s");
+    config.put("stagecred.webhook.tls.certificate-validity", "30s");
+    config.put("stagecred.webhook.tls.ca-overlap", "5s");
+    config.put("stagecred.webhook.tls.check-interval", "1s");
+    return config;
   }
+
+  /** How long the webhook's CA lives in the tests. */
+  public static final Duration WEBHOOK_CA_VALIDITY = Duration.ofSeconds(90);
+
+  /**
+   * Points deploy/webhook.yaml's MutatingWebhookConfiguration at the operator under test: this API
+   * server has no Service network, so it calls the webhook by URL on loopback instead. Selectors,
+   * failure policy and timeout stay as deploy/ ships them; the operator writes the caBundle.
+   */
+  private static void callWebhookByUrl(ControlPlane kubernetes, int port) {
+    kubernetes
+        .admin()
+        .admissionRegistration()
+        .v1()
+        .mutatingWebhookConfigurations()
+        .withName("stagecred")
+        .edit(
+            c -> {
+              c.getWebhooks()
+                  .forEach(
+                      w -> {
+                        w.getClientConfig().setService(null);
+                        w.getClientConfig().setUrl("https://127.0.0.1:" + port + WEBHOOK_PATH);
+                      });
+              return c;
+            });
+  }
+
+  /** The path deploy/webhook.yaml's Service reference names. */
+  public static final String WEBHOOK_PATH = "/mutate-pods";
 
   /** The operator's Kubernetes API token: its service account's, as a pod's projected token. */
   public static String operatorApiToken(ControlPlane kubernetes) {

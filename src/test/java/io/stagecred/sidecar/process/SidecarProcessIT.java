@@ -25,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionFactory;
@@ -421,7 +420,7 @@ class SidecarProcessIT {
     assertThat(out.lines().filter(l -> l.contains(" FAIL "))).as("failed calls").isEmpty();
 
     List<Call> calls = s.sts.calls();
-    assertEveryRouteRenewedAndVerified(out, List.of("endpoint", "process"), calls);
+    RenewedKeys.assertEveryRouteRenewedAndVerified(out, List.of("endpoint", "process"), calls);
     assertThat(
             calls.stream()
                 .filter(c -> c.action().equals("GetCallerIdentity") && !c.ok())
@@ -461,7 +460,7 @@ class SidecarProcessIT {
     String out = OutputFiles.read(SidecarProcess.WORK.resolve("node-deploy-process.log"));
     assertThat(out.lines().filter(l -> l.contains(" FAIL "))).as("failed calls").isEmpty();
     assertThat(node.exitValue()).as("node exit code").isZero();
-    assertEveryRouteRenewedAndVerified(out, List.of("v2", "v3"), s.sts.calls());
+    RenewedKeys.assertEveryRouteRenewedAndVerified(out, List.of("v2", "v3"), s.sts.calls());
   }
 
   /** The endpoint variables of a deploy container, and nothing else of AWS. */
@@ -472,33 +471,6 @@ class SidecarProcessIT {
         "http://127.0.0.1:" + sidecar.endpointPort() + "/credentials");
     env.put("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", s.out.resolve("endpoint-token").toString());
     return env;
-  }
-
-  /**
-   * Each route's "<route> OK <access key id> ..." lines name at least 3 distinct keys, and the
-   * emulator verified a GetCallerIdentity signed with each of them.
-   */
-  private static void assertEveryRouteRenewedAndVerified(
-      String out, List<String> routes, List<Call> calls) {
-    for (String route : routes) {
-      Set<String> keys =
-          out.lines()
-              .filter(l -> l.startsWith(route + " OK "))
-              .map(l -> l.split(" ")[2])
-              .collect(Collectors.toCollection(LinkedHashSet::new));
-      assertThat(keys)
-          .as("distinct access key ids used via %s", route)
-          .hasSizeGreaterThanOrEqualTo(3);
-      for (String key : keys) {
-        assertThat(calls)
-            .as("the emulator verified a GetCallerIdentity signed with %s via %s", key, route)
-            .anyMatch(
-                c ->
-                    c.action().equals("GetCallerIdentity")
-                        && key.equals(c.accessKeyIdUsed())
-                        && c.ok());
-      }
-    }
   }
 
   private static boolean onPath(String command) {
