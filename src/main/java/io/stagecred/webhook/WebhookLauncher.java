@@ -31,6 +31,9 @@ import org.jboss.logging.Logger;
 @Singleton
 public class WebhookLauncher {
 
+  /** The path the MutatingWebhookConfiguration calls (deploy/webhook.yaml). */
+  public static final String PATH = "/mutate-pods";
+
   private static final Logger LOG = Logger.getLogger(WebhookLauncher.class);
 
   private final KubernetesClient client;

@@ -22,9 +22,6 @@ final class WebhookServer {
 
   private static final Logger LOG = Logger.getLogger(WebhookServer.class);
 
-  /** The path the MutatingWebhookConfiguration calls. */
-  static final String PATH = "/mutate-pods";
-
   /** Largest AdmissionReview read (a pod spec is far smaller; the API server's limit is 3 MiB). */
   private static final long MAX_BODY = 3L * 1024 * 1024;
 
@@ -83,7 +80,7 @@ final class WebhookServer {
   }
 
   private void handle(HttpServerRequest request) {
-    if (!PATH.equals(request.path()) || !"POST".equals(request.method().name())) {
+    if (!WebhookLauncher.PATH.equals(request.path()) || !"POST".equals(request.method().name())) {
       request.response().setStatusCode(404).end();
       return;
     }

@@ -1,5 +1,6 @@
 package io.stagecred.it;
 
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.stagecred.api.DeploymentCredential;
@@ -47,7 +48,36 @@ public final class SecretScan {
   static List<String> material(World world) {
     Set<String> all = new HashSet<>(world.sts().secretMaterial());
     all.addAll(world.issuer().mintedTokens());
+    all.addAll(webhookKeys(world));
     return new ArrayList<>(all);
+  }
+
+  /**
+   * The lines of the webhook's private keys as its TLS Secret holds them now (earlier ones rotated
+   * away): a logged PEM key would show them.
+   */
+  private static List<String> webhookKeys(World world) {
+    Secret tls =
+        world
+            .admin()
+            .secrets()
+            .inNamespace(Installation.NAMESPACE)
+            .withName("stagecred-webhook-tls")
+            .get();
+    if (tls == null || tls.getData() == null) {
+      return List.of();
+    }
+    List<String> lines = new ArrayList<>();
+    for (String key : List.of("tls.key", "ca.key", "next-ca.key")) {
+      String value = tls.getData().get(key);
+      if (value != null) {
+        new String(Base64.getDecoder().decode(value), StandardCharsets.US_ASCII)
+            .lines()
+            .filter(l -> !l.startsWith("-----") && l.length() >= 16)
+            .forEach(lines::add);
+      }
+    }
+    return lines;
   }
 
   /** Statuses and events of every DeploymentCredential: what users see with kubectl. */

@@ -6,6 +6,7 @@ import io.stagecred.controlplane.ControlPlane;
 import io.stagecred.emulator.JwtIssuer;
 import io.stagecred.emulator.StsEmulator;
 import io.stagecred.sidecar.process.SidecarProcess;
+import io.stagecred.webhook.WebhookLauncher;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -93,14 +94,12 @@ public class WorldResource implements QuarkusTestResourceLifecycleManager {
                   .forEach(
                       w -> {
                         w.getClientConfig().setService(null);
-                        w.getClientConfig().setUrl("https://127.0.0.1:" + port + WEBHOOK_PATH);
+                        w.getClientConfig()
+                            .setUrl("https://127.0.0.1:" + port + WebhookLauncher.PATH);
                       });
               return c;
             });
   }
-
-  /** The path deploy/webhook.yaml's Service reference names. */
-  public static final String WEBHOOK_PATH = "/mutate-pods";
 
   /** The operator's Kubernetes API token: its service account's, as a pod's projected token. */
   public static String operatorApiToken(ControlPlane kubernetes) {

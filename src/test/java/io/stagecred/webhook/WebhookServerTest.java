@@ -141,7 +141,7 @@ class WebhookServerTest {
     URI base = URI.create("https://localhost:" + port);
     HttpResponse<String> post =
         http.send(
-            HttpRequest.newBuilder(base.resolve(WebhookServer.PATH))
+            HttpRequest.newBuilder(base.resolve(WebhookLauncher.PATH))
                 .POST(HttpRequest.BodyPublishers.ofString("abc"))
                 .build(),
             HttpResponse.BodyHandlers.ofString());
@@ -150,7 +150,7 @@ class WebhookServerTest {
     assertThat(post.headers().firstValue("Content-Type")).contains("application/json");
     HttpResponse<String> get =
         http.send(
-            HttpRequest.newBuilder(base.resolve(WebhookServer.PATH)).GET().build(),
+            HttpRequest.newBuilder(base.resolve(WebhookLauncher.PATH)).GET().build(),
             HttpResponse.BodyHandlers.ofString());
     assertThat(get.statusCode()).isEqualTo(404);
     HttpResponse<String> other =
