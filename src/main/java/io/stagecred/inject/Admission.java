@@ -5,11 +5,14 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.stagecred.api.DeploymentCredential;
 import io.stagecred.api.DeploymentCredentialSpec;
+import io.stagecred.api.StageSpec;
 import io.stagecred.render.RenderInput;
 import io.stagecred.sidecar.StageTarget;
 import io.stagecred.sidecar.TargetResolver;
 import io.stagecred.stage.Regions;
+import io.stagecred.stage.StageResolver;
 import io.stagecred.stage.StageSettings;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -110,14 +113,20 @@ public final class Admission {
     if (!injected.problems().isEmpty()) {
       return Outcome.denied(String.join("; ", injected.problems()));
     }
+    List<String> warnings = new ArrayList<>(resolved.warnings());
+    warnings.addAll(injected.warnings());
     return new Outcome(
         Result.INJECTED,
         injected.summary(),
         PodPatch.between(pod, injected.pod()),
-        injected.warnings());
+        List.copyOf(warnings));
   }
 
-  private record TargetOrDenial(InjectionTarget target, String denial) {}
+  private record TargetOrDenial(InjectionTarget target, String denial, List<String> warnings) {
+    TargetOrDenial(String denial) {
+      this(null, denial, List.of());
+    }
+  }
 
   private static TargetOrDenial fromResource(
       Pod pod,
@@ -130,7 +139,6 @@ public final class Admission {
     Optional<DeploymentCredential> found = lookup.apply(name);
     if (found.isEmpty()) {
       return new TargetOrDenial(
-          null,
           "annotation "
               + InjectAnnotations.DEPLOYMENT_CREDENTIAL
               + " names "
@@ -154,7 +162,6 @@ public final class Admission {
                 podName(pod)));
     if (result.failure() != null) {
       return new TargetOrDenial(
-          null,
           "annotation "
               + InjectAnnotations.STAGE
               + " ("
@@ -178,7 +185,8 @@ public final class Admission {
             audience,
             StageSettings.mountPath(spec),
             target.origin()),
-        null);
+        null,
+        accountWarning(pod, namespace, spec, request.stage()));
   }
 
   private static TargetOrDenial fromRole(Pod pod, InjectAnnotations request, Settings settings) {
@@ -189,7 +197,6 @@ public final class Admission {
             .or(() -> containerRegion(pod, request, "AWS_DEFAULT_REGION"));
     if (region.isEmpty()) {
       return new TargetOrDenial(
-          null,
           "annotation "
               + InjectAnnotations.REGION
               + " is required with "
@@ -200,7 +207,6 @@ public final class Admission {
     }
     if (!settings.allowUnknownRegions() && !Regions.known(region.get())) {
       return new TargetOrDenial(
-          null,
           "region '"
               + region.get()
               + "' (annotation "
@@ -219,7 +225,44 @@ public final class Admission {
             settings.defaultAudience(),
             RenderInput.DEFAULT_MOUNT_PATH,
             "annotation " + InjectAnnotations.ROLE_ARN),
-        null);
+        null,
+        List.of());
+  }
+
+  /**
+   * A warning when the resource meant the stage for another service account than the pod's: the
+   * sidecar calls STS with the pod's own token, so the stage role must trust the pod's account (a
+   * prod role that trusts only prod's account refuses it, which is the point of naming one).
+   */
+  private static List<String> accountWarning(
+      Pod pod, String namespace, DeploymentCredentialSpec spec, String stage) {
+    StageSpec entry = StageResolver.resolve(spec, stage).orElseThrow().stage();
+    String declared =
+        entry.getServiceAccountName() != null
+            ? entry.getServiceAccountName()
+            : spec.getIdentity() == null ? null : spec.getIdentity().getServiceAccountName();
+    String own =
+        Optional.ofNullable(pod.getSpec().getServiceAccountName())
+            .filter(a -> !a.isBlank())
+            .orElse("default");
+    if (declared == null || declared.equals(own)) {
+      return List.of();
+    }
+    return List.of(
+        "stage "
+            + stage
+            + " is meant for service account "
+            + declared
+            + " (the DeploymentCredential's), but this pod runs as "
+            + own
+            + ": the sidecar calls STS with the pod's own token, so the stage's role must trust"
+            + " system:serviceaccount:"
+            + namespace
+            + ":"
+            + own
+            + " (or run the pod as "
+            + declared
+            + ")");
   }
 
   /** A literal value of {@code variable} in the first chosen container that sets one. */

@@ -6,6 +6,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.stagecred.config.StagecredConfig;
 import io.stagecred.config.Timing;
 import io.stagecred.identity.OperatorIdentityPolicy;
+import io.stagecred.webhook.WebhookLauncher;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Singleton;
@@ -63,6 +64,9 @@ public class OperatorLauncher {
               + " ci-*=arn:aws:iam::111111111111:role/deploy-*");
     }
     problems.addAll(OperatorIdentityPolicy.problems(identity.grants().orElse(List.of())));
+    if ("operator".equals(config.mode()) && config.webhook().enabled()) {
+      problems.addAll(WebhookLauncher.problems(config.webhook()));
+    }
     return problems;
   }
 

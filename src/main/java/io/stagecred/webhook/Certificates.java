@@ -151,7 +151,8 @@ final class Certificates {
           .map(X509Certificate.class::cast)
           .toList();
     } catch (GeneralSecurityException e) {
-      throw new IllegalArgumentException("not a PEM certificate: " + e.getClass().getSimpleName());
+      throw new UnusableCertificateException(
+          "not a PEM certificate (" + e.getClass().getSimpleName() + ")");
     }
   }
 
@@ -165,7 +166,7 @@ final class Certificates {
     try {
       der = Base64.getDecoder().decode(body);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("not a PEM PKCS#8 private key");
+      throw new UnusableCertificateException("not a PEM PKCS#8 private key");
     }
     for (String algorithm : List.of("EC", "RSA")) {
       try {
@@ -175,7 +176,7 @@ final class Certificates {
       }
     }
     // Never the key's text in a message.
-    throw new IllegalArgumentException(
+    throw new UnusableCertificateException(
         "not a PEM PKCS#8 EC or RSA private key (\"BEGIN PRIVATE KEY\")");
   }
 
@@ -215,9 +216,22 @@ final class Certificates {
     return new BigInteger(127, RANDOM).add(BigInteger.ONE);
   }
 
-  /** The bytes of a literal IPv4 or IPv6 address (never a DNS lookup). */
-  private static String literalAddress(String ip) {
+  /** Whether {@code ip} is a literal IPv4 or IPv6 address. */
+  static boolean isIpAddress(String ip) {
     if (!ip.matches("[0-9.]+|[0-9a-fA-F:]+")) {
+      return false;
+    }
+    try {
+      InetAddress.getByName(ip);
+      return true;
+    } catch (UnknownHostException e) {
+      return false;
+    }
+  }
+
+  /** The textual form of a literal IPv4 or IPv6 address (never a DNS lookup). */
+  private static String literalAddress(String ip) {
+    if (!isIpAddress(ip)) {
       throw new IllegalArgumentException("not an IP address: " + ip);
     }
     try {

@@ -40,7 +40,7 @@ final class RotatingKeyManager extends X509ExtendedKeyManager {
   synchronized void use(String certificatePem, String keyPem) {
     X509Certificate[] chain = Certificates.parse(certificatePem).toArray(X509Certificate[]::new);
     if (chain.length == 0) {
-      throw new IllegalArgumentException("no certificate in tls.crt");
+      throw new UnusableCertificateException("tls.crt holds no certificate");
     }
     Generation next =
         new Generation("serving-" + ++counter, chain, Certificates.privateKey(keyPem), 0);

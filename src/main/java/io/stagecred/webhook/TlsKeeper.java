@@ -119,7 +119,8 @@ final class TlsKeeper {
             .addToLabels(labels)
             .withAnnotations(annotations)
             .endMetadata()
-            .withType("kubernetes.io/tls")
+            // The type of an existing Secret cannot change; a new one is typed as TLS.
+            .withType(existing == null ? "kubernetes.io/tls" : existing.getType())
             .withData(material.data())
             .withStringData(null)
             .build();

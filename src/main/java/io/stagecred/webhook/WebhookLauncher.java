@@ -13,9 +13,12 @@ import io.vertx.core.Vertx;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -41,7 +44,7 @@ public class WebhookLauncher {
   private final Map<Admission.Result, Counter> admissions = new EnumMap<>(Admission.Result.class);
   private final Counter errors;
   private ScheduledExecutorService scheduler;
-  private WebhookServer server;
+  private volatile WebhookServer server;
 
   public WebhookLauncher(KubernetesClient client, StagecredConfig config, MeterRegistry registry) {
     this.client = client;
@@ -94,6 +97,71 @@ public class WebhookLauncher {
         () -> check(keeper), 0, tls.checkInterval().toMillis(), TimeUnit.MILLISECONDS);
   }
 
+  /**
+   * What keeps the webhook's settings from working, each naming its property and variable; empty
+   * when they are usable.
+   */
+  public static List<String> problems(StagecredConfig.Webhook webhook) {
+    List<String> problems = new ArrayList<>();
+    if (webhook.port() < 1 || webhook.port() > 65535) {
+      problems.add(
+          "stagecred.webhook.port (STAGECRED_WEBHOOK_PORT) is "
+              + webhook.port()
+              + ": use a TCP port, 1 to 65535 (deploy/ uses 8443)");
+    }
+    if (webhook.sidecarImage().isBlank()) {
+      problems.add(
+          "stagecred.webhook.sidecar-image (STAGECRED_WEBHOOK_SIDECAR_IMAGE) is empty: set it to"
+              + " the operator's own image");
+    }
+    StagecredConfig.Webhook.Tls tls = webhook.tls();
+    Map<String, Duration> durations = new LinkedHashMap<>();
+    durations.put("ca-validity", tls.caValidity());
+    durations.put("certificate-validity", tls.certificateValidity());
+    durations.put("ca-overlap", tls.caOverlap());
+    durations.put("check-interval", tls.checkInterval());
+    durations.forEach(
+        (name, value) -> {
+          if (value.isNegative() || value.isZero()) {
+            problems.add(tlsProperty(name) + " is " + value + ": use a positive duration");
+          }
+        });
+    if (tls.certificateValidity().compareTo(tls.caValidity()) > 0) {
+      problems.add(
+          tlsProperty("certificate-validity")
+              + " is longer than "
+              + tlsProperty("ca-validity")
+              + ": a certificate cannot outlive the CA that signs it");
+    }
+    if (tls.caOverlap().compareTo(tls.caValidity().dividedBy(3)) >= 0) {
+      problems.add(
+          tlsProperty("ca-overlap")
+              + " must be shorter than a third of "
+              + tlsProperty("ca-validity")
+              + ": the next CA joins the bundle when a third of the current one's life is left, and"
+              + " must sign before the current one expires");
+    }
+    for (String ip : tls.ipAddresses().orElse(List.of())) {
+      if (!Certificates.isIpAddress(ip)) {
+        problems.add(
+            tlsProperty("ip-addresses")
+                + " lists '"
+                + ip
+                + "', which is not an IP address: list literal addresses (DNS names come from"
+                + " stagecred.webhook.tls.service)");
+      }
+    }
+    return problems;
+  }
+
+  private static String tlsProperty(String name) {
+    return "stagecred.webhook.tls."
+        + name
+        + " (STAGECRED_WEBHOOK_TLS_"
+        + name.replace('-', '_').toUpperCase(Locale.ROOT)
+        + ")";
+  }
+
   /** The certificate names: the Service's DNS names, and the configured IP addresses. */
   static TlsPlan.Policy policy(StagecredConfig.Webhook.Tls tls) {
     String service = tls.service();
@@ -121,6 +189,14 @@ public class WebhookLauncher {
             "webhook: Secret %s/%s holds no tls.crt and tls.key yet; not serving",
             config.webhook().tls().namespace(), config.webhook().tls().secret());
       }
+    } catch (UnusableCertificateException e) {
+      LOG.warnf(
+          "webhook: the certificate in Secret %s/%s cannot be served: %s (cert-manager: use"
+              + " privateKey encoding PKCS8); trying again in %s",
+          config.webhook().tls().namespace(),
+          config.webhook().tls().secret(),
+          e.getMessage(),
+          config.webhook().tls().checkInterval());
     } catch (RuntimeException e) {
       // Never the exception's text: it could quote a Secret.
       LOG.warnf(
@@ -143,6 +219,22 @@ public class WebhookLauncher {
   private Optional<DeploymentCredential> lookup(String namespace, String name) {
     return Optional.ofNullable(
         client.resources(DeploymentCredential.class).inNamespace(namespace).withName(name).get());
+  }
+
+  /** Whether the webhook runs here, and whether it serves yet. */
+  enum State {
+    OFF,
+    WAITING,
+    SERVING
+  }
+
+  /** For readiness. */
+  State state() {
+    WebhookServer s = server;
+    if (s == null) {
+      return State.OFF;
+    }
+    return s.serving() ? State.SERVING : State.WAITING;
   }
 
   void onStop(@Observes ShutdownEvent event) {

@@ -1,6 +1,7 @@
 package io.stagecred.inject;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -553,9 +554,33 @@ class AdmissionTest {
     Admission.Outcome outcome = decide(original);
     assertThat(outcome.result()).isEqualTo(Admission.Result.INJECTED);
     assertThat(outcome.warnings())
-        .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+        .singleElement(STRING)
         .contains("container 'deploy' sets AWS_PROFILE")
         .contains("remove it");
+  }
+
+  @Test
+  void aPodRunningAsAnotherAccountThanTheStageNamesIsWarnedAbout() {
+    DeploymentCredential dc = orders();
+    IdentitySpec identity = new IdentitySpec();
+    identity.setServiceAccountName("orders-deployer");
+    dc.getSpec().setIdentity(identity);
+    dc.getSpec().getStages().get(1).setServiceAccountName("orders-prod-deployer");
+    UnaryOperator<PodBuilder> asDeployer =
+        b -> b.editSpec().withServiceAccountName("orders-deployer").endSpec();
+
+    Admission.Outcome prod = decide(pod(ordersStage("prod"), asDeployer), resources(dc));
+    assertThat(prod.result()).isEqualTo(Admission.Result.INJECTED);
+    assertThat(prod.warnings())
+        .singleElement(STRING)
+        .contains("stage prod is meant for service account orders-prod-deployer")
+        .contains("this pod runs as orders-deployer")
+        .contains("system:serviceaccount:ci:orders-deployer");
+
+    assertThat(decide(pod(ordersStage("dev"), asDeployer), resources(dc)).warnings()).isEmpty();
+    assertThat(decide(pod(ordersStage("dev")), resources(dc)).warnings())
+        .singleElement(STRING)
+        .contains("this pod runs as default");
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -78,6 +79,9 @@ class InjectionTest {
 
   @TestHTTPResource("/q/metrics")
   URL metrics;
+
+  @TestHTTPResource("/q/health/ready")
+  URL readiness;
 
   private String ns;
 
@@ -156,14 +160,17 @@ class InjectionTest {
     return catchThrowableOfType(KubernetesClientException.class, () -> create(pod));
   }
 
+  private static String get(URL url) throws IOException, InterruptedException {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create(url.toString())).build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
+  }
+
   /** stagecred_webhook_admissions_total by result, from the operator's /q/metrics. */
   private Map<String, Double> admissions() throws IOException, InterruptedException {
-    String text =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(URI.create(metrics.toString())).build(),
-                HttpResponse.BodyHandlers.ofString())
-            .body();
+    String text = get(metrics);
     Map<String, Double> counts = new LinkedHashMap<>();
     for (String line : text.lines().toList()) {
       Matcher m = ADMISSIONS.matcher(line);
@@ -233,6 +240,21 @@ class InjectionTest {
 
   private void kubernetesApply(String file) {
     world.kubernetes().kubectl("apply", "-f", file);
+  }
+
+  @Test
+  void theOperatorIsReadyOnlyWhileItsWebhookServes() throws Exception {
+    JsonNode checks = JSON.unmarshal(get(readiness), JsonNode.class).path("checks");
+    assertThat(checks.toString()).contains("stagecred-webhook");
+    for (JsonNode check : checks) {
+      if ("stagecred-webhook".equals(check.path("name").asText())) {
+        assertThat(check.path("status").asText()).isEqualTo("UP");
+      }
+    }
+    Map<String, Double> counts = admissions();
+    assertThat(counts.getOrDefault("injected", 0.0))
+        .as("admissions counted as injected so far")
+        .isGreaterThanOrEqualTo(1.0);
   }
 
   @Test

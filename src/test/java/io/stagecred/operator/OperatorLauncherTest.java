@@ -60,6 +60,35 @@ class OperatorLauncherTest {
   }
 
   @Test
+  void webhookSettingsThatCannotWorkStopTheStartNamingTheVariable() {
+    assertThat(problems(Map.of("STAGECRED_WEBHOOK_PORT", "70000")))
+        .singleElement()
+        .asString()
+        .contains("STAGECRED_WEBHOOK_PORT");
+    assertThat(problems(Map.of("STAGECRED_WEBHOOK_TLS_CA_OVERLAP", "200d")))
+        .singleElement()
+        .asString()
+        .contains("STAGECRED_WEBHOOK_TLS_CA_OVERLAP")
+        .contains("shorter than a third of stagecred.webhook.tls.ca-validity");
+    assertThat(
+            problems(
+                Map.of(
+                    "STAGECRED_WEBHOOK_TLS_CERTIFICATE_VALIDITY", "9000h",
+                    "STAGECRED_WEBHOOK_TLS_CHECK_INTERVAL", "0s")))
+        .hasSize(2)
+        .anySatisfy(p -> assertThat(p).contains("cannot outlive the CA"))
+        .anySatisfy(p -> assertThat(p).contains("STAGECRED_WEBHOOK_TLS_CHECK_INTERVAL"));
+    assertThat(problems(Map.of("STAGECRED_WEBHOOK_TLS_IP_ADDRESSES", "127.0.0.1,webhook.local")))
+        .singleElement()
+        .asString()
+        .contains("'webhook.local', which is not an IP address");
+    assertThat(
+            problems(Map.of("STAGECRED_WEBHOOK_PORT", "0", "STAGECRED_WEBHOOK_ENABLED", "false")))
+        .as("a disabled webhook's settings are not read")
+        .isEmpty();
+  }
+
+  @Test
   void aMalformedGrantStopsTheStartNamingTheEntry() {
     assertThat(
             problems(Map.of("STAGECRED_OPERATOR_IDENTITY_GRANTS", "ci=arn:aws:iam::1:role/x,oops")))
