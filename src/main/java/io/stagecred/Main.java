@@ -3,6 +3,7 @@ package io.stagecred;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
+import io.stagecred.config.SettingsCheck;
 import io.stagecred.config.StagecredConfig;
 import io.stagecred.demo.DemoBootstrap;
 import io.stagecred.sidecar.SidecarMode;
@@ -35,6 +36,14 @@ public class Main implements QuarkusApplication {
           profile == null || profile.isBlank() ? "sidecar" : profile + ",sidecar");
     }
     System.setProperty("stagecred.mode", mode);
+    List<String> problems =
+        SettingsCheck.current(
+            System.getProperty("quarkus.profile", System.getenv("QUARKUS_PROFILE")));
+    if (!problems.isEmpty()) {
+      System.err.println("stagecred " + mode + ": settings that cannot be used:");
+      problems.forEach(p -> System.err.println("  - " + p));
+      System.exit(2);
+    }
     String[] rest =
         args.length > 0 && !args[0].startsWith("-")
             ? Arrays.copyOfRange(args, 1, args.length)

@@ -98,8 +98,7 @@ public final class Admission {
     InjectAnnotations request = parsed.request();
     if (request.containers().isEmpty()) {
       return Outcome.denied(
-          "the pod has no container to give credentials to: list them in annotation "
-              + InjectAnnotations.CONTAINERS);
+          "the pod has no container to give credentials to: spec.containers is empty");
     }
     TargetOrDenial resolved =
         request.deploymentCredential().isPresent()

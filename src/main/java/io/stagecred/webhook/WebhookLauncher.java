@@ -11,6 +11,7 @@ import io.stagecred.inject.Admission;
 import io.stagecred.inject.SidecarTemplate;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
@@ -39,15 +40,18 @@ public class WebhookLauncher {
 
   private static final Logger LOG = Logger.getLogger(WebhookLauncher.class);
 
-  private final KubernetesClient client;
+  /** Asked for only in operator mode: sidecar mode must load no Kubernetes client. */
+  private final Instance<KubernetesClient> clients;
+
   private final StagecredConfig config;
   private final Map<Admission.Result, Counter> admissions = new EnumMap<>(Admission.Result.class);
   private final Counter errors;
   private ScheduledExecutorService scheduler;
   private volatile WebhookServer server;
 
-  public WebhookLauncher(KubernetesClient client, StagecredConfig config, MeterRegistry registry) {
-    this.client = client;
+  public WebhookLauncher(
+      Instance<KubernetesClient> clients, StagecredConfig config, MeterRegistry registry) {
+    this.clients = clients;
     this.config = config;
     for (Admission.Result result : Admission.Result.values()) {
       admissions.put(result, counter(registry, result.label()));
@@ -76,7 +80,7 @@ public class WebhookLauncher {
     server = new WebhookServer(vertx, webhook.port(), body -> answer(body.toString(), settings));
     TlsKeeper keeper =
         new TlsKeeper(
-            client,
+            clients.get(),
             tls.namespace(),
             tls.secret(),
             tls.configuration(),
@@ -218,7 +222,12 @@ public class WebhookLauncher {
 
   private Optional<DeploymentCredential> lookup(String namespace, String name) {
     return Optional.ofNullable(
-        client.resources(DeploymentCredential.class).inNamespace(namespace).withName(name).get());
+        clients
+            .get()
+            .resources(DeploymentCredential.class)
+            .inNamespace(namespace)
+            .withName(name)
+            .get());
   }
 
   /** Whether the webhook runs here, and whether it serves yet. */

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -175,6 +176,15 @@ public final class ControlPlane implements AutoCloseable {
   /** A new client acting as service account {@code namespace/name}; the caller closes it. */
   public KubernetesClient clientFor(String namespace, String name) {
     return client(token(namespace, name, null, Duration.ofHours(6)));
+  }
+
+  /** {@link #clientFor(String, String)} reading and writing JSON with {@code serialization}. */
+  public KubernetesClient clientFor(
+      String namespace, String name, KubernetesSerialization serialization) {
+    return new KubernetesClientBuilder()
+        .withConfig(config(token(namespace, name, null, Duration.ofHours(6))))
+        .withKubernetesSerialization(serialization)
+        .build();
   }
 
   /** Writes a kubeconfig for {@code token} into the control plane's folder and returns its path. */

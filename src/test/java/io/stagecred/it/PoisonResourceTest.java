@@ -6,21 +6,13 @@ import static io.stagecred.it.OperatorTestSupport.ready;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaPropsBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.javaoperatorsdk.operator.Operator;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.stagecred.api.DeploymentCredential;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
@@ -35,15 +27,6 @@ import org.junit.jupiter.api.Test;
 @Order(TestOrder.OPERATOR)
 class PoisonResourceTest {
 
-  private static final ResourceDefinitionContext DCRED =
-      new ResourceDefinitionContext.Builder()
-          .withGroup("stagecred.io")
-          .withVersion("v1alpha1")
-          .withPlural("deploymentcredentials")
-          .withKind("DeploymentCredential")
-          .withNamespaced(true)
-          .build();
-
   @InjectWorld KubernetesClient client;
   @InjectWorld World world;
   @Inject Operator operator;
@@ -51,49 +34,7 @@ class PoisonResourceTest {
   @Test
   void aResourceTheModelCannotReadIsAnsweredAndTheOthersAreServed() {
     String ns = Fixtures.trustedNamespace(client, world, "poison", DEV_ROLE);
-    CustomResourceDefinition crd =
-        client.apiextensions().v1().customResourceDefinitions().withName(Installation.CRD).get();
-    JSONSchemaProps schema = crd.getSpec().getVersions().get(0).getSchema().getOpenAPIV3Schema();
-    JSONSchemaProps strictSpec = schema.getProperties().get("spec");
-    try {
-      schema
-          .getProperties()
-          .put(
-              "spec",
-              new JSONSchemaPropsBuilder()
-                  .withType("object")
-                  .withXKubernetesPreserveUnknownFields(true)
-                  .build());
-      replaceSchema(schema);
-      GenericKubernetesResource poison =
-          new GenericKubernetesResourceBuilder()
-              .withApiVersion("stagecred.io/v1alpha1")
-              .withKind("DeploymentCredential")
-              .withNewMetadata()
-              .withName("poison")
-              .withNamespace(ns)
-              .endMetadata()
-              .withAdditionalProperties(
-                  Map.of(
-                      "spec",
-                      Map.of(
-                          "region",
-                          "us-east-1",
-                          "identity",
-                          Map.of("serviceAccountName", "deployer"),
-                          "stages",
-                          List.of(
-                              Map.of(
-                                  "name", "dev", "roleArn", DEV_ROLE, "durationSeconds", "abc")))))
-              .build();
-      client.genericKubernetesResources(DCRED).inNamespace(ns).resource(poison).create();
-    } finally {
-      schema.getProperties().put("spec", strictSpec);
-      replaceSchema(schema);
-      // The garbage collector re-learns a changed CRD only at its periodic rediscovery; until then
-      // it would not collect the dependents of these resources (tests after this one rely on it).
-      world.kubernetes().restartControllerManager();
-    }
+    PoisonResources.create(client, world, ns, "poison", DEV_ROLE);
 
     DeploymentCredential answered = awaitReady(client, ns, "poison", "False", "InvalidSpec");
     assertThat(ready(answered).orElseThrow().getMessage())
@@ -124,18 +65,5 @@ class PoisonResourceTest {
         .as("the informers keep watching")
         .isTrue();
     assertThat(client.secrets().inNamespace(ns).withName("poison-dev").get()).isNull();
-  }
-
-  private void replaceSchema(JSONSchemaProps schema) {
-    client
-        .apiextensions()
-        .v1()
-        .customResourceDefinitions()
-        .withName(Installation.CRD)
-        .edit(
-            c -> {
-              c.getSpec().getVersions().get(0).getSchema().setOpenAPIV3Schema(schema);
-              return c;
-            });
   }
 }

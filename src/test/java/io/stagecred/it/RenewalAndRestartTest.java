@@ -4,6 +4,7 @@ import static io.stagecred.it.OperatorTestSupport.awaitEvent;
 import static io.stagecred.it.OperatorTestSupport.awaitReady;
 import static io.stagecred.it.OperatorTestSupport.awaitSecret;
 import static io.stagecred.it.OperatorTestSupport.get;
+import static io.stagecred.it.OperatorTestSupport.ready;
 import static io.stagecred.it.OperatorTestSupport.stage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -157,7 +158,7 @@ class RenewalAndRestartTest {
 
   @Test
   @Order(3)
-  void aRestartedOperatorMakesNoStsCallForFreshSecrets() {
+  void aRestartedOperatorMakesNoStsCallForFreshSecretsAndAnswersAResourceItCannotRead() {
     String role = "arn:aws:iam::111111111111:role/restart";
     String ns = namespaceFor("restart", role);
     client
@@ -172,6 +173,8 @@ class RenewalAndRestartTest {
 
     // Stopping the application's operator closes its client too, as a process exit would.
     operator.stop();
+    // Meanwhile a resource the model cannot read is stored: it is there when the operator starts.
+    PoisonResources.create(client, world, ns, "poison", role);
     KubernetesClient fresh = WorldResource.operatorClient(world);
     Operator restarted =
         new Operator(
@@ -202,6 +205,12 @@ class RenewalAndRestartTest {
           .isEqualTo(callsBefore);
       Secret after = fresh.secrets().inNamespace(ns).withName("app-dev").get();
       assertThat(after.getData().equals(before.getData())).as("the credentials held stay").isTrue();
+      DeploymentCredential poison = awaitReady(fresh, ns, "poison", "False", "InvalidSpec");
+      assertThat(ready(poison).orElseThrow().getMessage())
+          .contains("spec.stages[0].durationSeconds");
+      assertThat(restarted.getRuntimeInfo().allEventSourcesAreHealthy())
+          .as("the restarted operator watches, the unreadable resource notwithstanding")
+          .isTrue();
     } finally {
       restarted.stop();
       fresh.close();

@@ -1,7 +1,10 @@
 package io.stagecred.it;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.stagecred.config.ClientMapper;
 import io.stagecred.controlplane.ControlPlane;
 import io.stagecred.emulator.JwtIssuer;
 import io.stagecred.emulator.StsEmulator;
@@ -107,9 +110,19 @@ public class WorldResource implements QuarkusTestResourceLifecycleManager {
         Installation.NAMESPACE, Installation.SERVICE_ACCOUNT, null, Duration.ofHours(12));
   }
 
-  /** A new client acting as the operator's service account; the caller closes it. */
+  /**
+   * A new client acting as the operator's service account, with the JSON mapping the application
+   * installs (ClientMapper); the caller closes it.
+   */
   public static KubernetesClient operatorClient(World world) {
-    return world.kubernetes().clientFor(Installation.NAMESPACE, Installation.SERVICE_ACCOUNT);
+    ObjectMapper mapper = new ObjectMapper();
+    new ClientMapper().customize(mapper);
+    return world
+        .kubernetes()
+        .clientFor(
+            Installation.NAMESPACE,
+            Installation.SERVICE_ACCOUNT,
+            new KubernetesSerialization(mapper, true));
   }
 
   /** Writes a fresh operator token valid for {@code lifetime} (negative: already expired). */

@@ -66,6 +66,19 @@ class TlsKeeperTest {
     return client.secrets().inNamespace(NS).withName("stagecred-webhook-tls").get();
   }
 
+  private static String caBundle() {
+    return client
+        .admissionRegistration()
+        .v1()
+        .mutatingWebhookConfigurations()
+        .withName("stagecred")
+        .get()
+        .getWebhooks()
+        .get(0)
+        .getClientConfig()
+        .getCaBundle();
+  }
+
   private static String decoded(String base64) {
     return new String(Base64.getDecoder().decode(base64), StandardCharsets.US_ASCII);
   }
@@ -82,17 +95,7 @@ class TlsKeeperTest {
         .containsEntry("app.kubernetes.io/component", "webhook");
     assertThat(serving).isPresent();
     assertThat(decoded(secret.getData().get("tls.crt"))).isEqualTo(serving.get().certificate());
-    String bundle =
-        client
-            .admissionRegistration()
-            .v1()
-            .mutatingWebhookConfigurations()
-            .withName("stagecred")
-            .get()
-            .getWebhooks()
-            .get(0)
-            .getClientConfig()
-            .getCaBundle();
+    String bundle = caBundle();
     assertThat(decoded(bundle)).isEqualTo(decoded(secret.getData().get("ca.crt")));
   }
 
@@ -156,17 +159,7 @@ class TlsKeeperTest {
     assertThat(keeper(false).check())
         .contains(new TlsKeeper.Serving(issued.serving().certificate(), issued.serving().key()));
     assertThat(secret().getData()).doesNotContainKey("ca.key");
-    assertThat(
-            client
-                .admissionRegistration()
-                .v1()
-                .mutatingWebhookConfigurations()
-                .withName("stagecred")
-                .get()
-                .getWebhooks()
-                .get(0)
-                .getClientConfig()
-                .getCaBundle())
+    assertThat(caBundle())
         .as("cert-manager's CA injector writes the caBundle, not the operator")
         .isNull();
   }

@@ -268,7 +268,15 @@ class SidecarProcessIT {
                 .env("STAGECRED_ONCE", "true")
                 .env("STAGECRED_OUTPUT_DIR", s.dir.resolve("out-nostage").toString()));
 
-    for (SidecarProcess p : List.of(written, refused, timedOut, misconfigured)) {
+    // A typed setting the framework would fail to convert is answered before Quarkus starts.
+    SidecarProcess mistyped =
+        s.start(
+            s.sidecar("once-mistyped", ok)
+                .env("STAGECRED_STS_CALL_TIMEOUT", "soon")
+                .env("STAGECRED_ONCE", "true")
+                .env("STAGECRED_OUTPUT_DIR", s.dir.resolve("out-mistyped").toString()));
+
+    for (SidecarProcess p : List.of(written, refused, timedOut, misconfigured, mistyped)) {
       assertThat(p.waitForExit(STARTUP)).as("%s exited", p.name()).isTrue();
     }
 
@@ -306,6 +314,12 @@ class SidecarProcessIT {
         .as("exit code for a missing STAGECRED_STAGE and a non-numeric port")
         .isEqualTo(2);
     assertLogged(misconfigured, "STAGECRED_STAGE is not set");
+    assertThat(mistyped.process().exitValue())
+        .as("exit code for a malformed duration")
+        .isEqualTo(2);
+    assertLogged(
+        mistyped,
+        "STAGECRED_STS_CALL_TIMEOUT (stagecred.sts.call-timeout)='soon' is not a duration");
     assertLogged(misconfigured, "STAGECRED_ENDPOINT_PORT='nine' is not a whole number");
   }
 
