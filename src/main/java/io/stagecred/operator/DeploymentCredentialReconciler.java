@@ -271,7 +271,9 @@ public class DeploymentCredentialReconciler implements Reconciler<DeploymentCred
           StageOutcome.notIssued(
               ref,
               ManagedSecrets.held(
-                  Optional.ofNullable(held.get(ref.secretName())), resource.getMetadata().getUid()),
+                  Optional.ofNullable(held.get(ref.secretName())),
+                  resource.getMetadata().getUid(),
+                  ManagedSecrets.labels(resource, ref.stage())),
               reason,
               "not issued or renewed while the resource is refused (see the Ready condition)",
               now));

@@ -47,9 +47,7 @@ public final class ManagedSecrets {
         .withNewMetadata()
         .withName(plan.secretName())
         .withNamespace(owner.getMetadata().getNamespace())
-        .addToLabels(Names.MANAGED_BY, Names.MANAGED_BY_VALUE)
-        .addToLabels(Names.LABEL_RESOURCE, Names.labelValue(owner.getMetadata().getName()))
-        .addToLabels(Names.LABEL_STAGE, plan.stage())
+        .withLabels(labels(owner, plan.stage()))
         .addToAnnotations(Names.ANN_RESOURCE, owner.getMetadata().getName())
         .addToAnnotations(Names.ANN_EXPIRATION, credentials.expiration().toString())
         .addToAnnotations(Names.ANN_RENEWAL_TIME, renewalTime.toString())
@@ -100,25 +98,37 @@ public final class ManagedSecrets {
   }
 
   /**
-   * {@code secret} with its expiration and renewal-time annotations set to what it holds, for a
-   * Secret whose credentials are good but whose annotations are wrong (edited, or renewBefore
-   * changed). The seal does not cover them, so it stays valid.
+   * {@code secret} with its expiration and renewal-time annotations set to what it holds and
+   * stagecred's {@code labels} put back, for a Secret whose credentials are good but whose
+   * annotations or labels are wrong (edited, or renewBefore changed). The seal does not cover them,
+   * so it stays valid.
    */
-  public static Secret reannotated(Secret secret, Instant expiration, Instant renewalTime) {
+  public static Secret repaired(
+      Secret secret, Instant expiration, Instant renewalTime, Map<String, String> labels) {
     return new SecretBuilder(secret)
         .editMetadata()
+        .addToLabels(labels)
         .addToAnnotations(Names.ANN_EXPIRATION, expiration.toString())
         .addToAnnotations(Names.ANN_RENEWAL_TIME, renewalTime.toString())
         .endMetadata()
         .build();
   }
 
+  /** The labels of {@code owner}'s Secret for {@code stage}. */
+  public static Map<String, String> labels(DeploymentCredential owner, String stage) {
+    Map<String, String> labels = new TreeMap<>();
+    labels.put(Names.MANAGED_BY, Names.MANAGED_BY_VALUE);
+    labels.put(Names.LABEL_RESOURCE, Names.labelValue(owner.getMetadata().getName()));
+    labels.put(Names.LABEL_STAGE, stage);
+    return labels;
+  }
+
   /**
-   * Reads what {@code secret} holds for the resource with uid {@code ownerUid}. The expiration
-   * comes from the credential data itself ({@code credential-process.json}), which the seal
-   * protects, never from the annotation anyone can edit.
+   * Reads what {@code secret} holds for the resource with uid {@code ownerUid}, whose Secret should
+   * carry {@code labels}. The expiration comes from the credential data itself ({@code
+   * credential-process.json}), which the seal protects, never from the annotation anyone can edit.
    */
-  public static SecretFacts held(Secret secret, String ownerUid) {
+  public static SecretFacts held(Secret secret, String ownerUid, Map<String, String> labels) {
     Map<String, String> ann =
         secret.getMetadata().getAnnotations() == null
             ? Map.of()
@@ -138,12 +148,14 @@ public final class ManagedSecrets {
         instant(ann.get(Names.ANN_EXPIRATION)).orElse(null),
         instant(ann.get(Names.ANN_RENEWAL_TIME)).orElse(null),
         ann.get(Names.ANN_ASSUMED_ROLE_ARN),
-        secret.getMetadata().getResourceVersion());
+        secret.getMetadata().getResourceVersion(),
+        orEmpty(secret.getMetadata().getLabels()).entrySet().containsAll(labels.entrySet()));
   }
 
   /** {@link #held} of {@code secret}, or empty when there is none. */
-  public static Optional<SecretFacts> held(Optional<Secret> secret, String ownerUid) {
-    return secret.map(s -> held(s, ownerUid));
+  public static Optional<SecretFacts> held(
+      Optional<Secret> secret, String ownerUid, Map<String, String> labels) {
+    return secret.map(s -> held(s, ownerUid, labels));
   }
 
   /** Whether {@code secret} is one the operator manages for the resource with {@code ownerUid}. */

@@ -23,6 +23,7 @@ import io.stagecred.sts.IssuedCredentials;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import org.jboss.logging.Logger;
@@ -63,7 +64,10 @@ final class StageHandler {
     if (entry.plan() == null) {
       return StageOutcome.notIssued(
           entry.ref(),
-          ManagedSecrets.held(Optional.ofNullable(cached), resource.getMetadata().getUid()),
+          ManagedSecrets.held(
+              Optional.ofNullable(cached),
+              resource.getMetadata().getUid(),
+              ManagedSecrets.labels(resource, entry.ref().stage())),
           Reason.InvalidSpec,
           "not issued or renewed while this stage's entry is invalid: "
               + Violation.joined(entry.violations()),
@@ -91,7 +95,8 @@ final class StageHandler {
                 .withName(plan.secretName())
                 .get();
     String uid = resource.getMetadata().getUid();
-    Optional<SecretFacts> held = ManagedSecrets.held(Optional.ofNullable(existing), uid);
+    Map<String, String> labels = ManagedSecrets.labels(resource, plan.stage());
+    Optional<SecretFacts> held = ManagedSecrets.held(Optional.ofNullable(existing), uid, labels);
     LastAttempt last = StatusBuilder.lastAttempt(resource.getStatus(), plan.stage());
     StageInput input =
         new StageInput(
@@ -111,7 +116,7 @@ final class StageHandler {
       case REPAIR -> {
         SecretFacts facts = held.orElseThrow();
         writer.write(
-            ManagedSecrets.reannotated(existing, facts.expiration(), decision.renewalTime()),
+            ManagedSecrets.repaired(existing, facts.expiration(), decision.renewalTime(), labels),
             existing,
             uid);
         report(

@@ -144,7 +144,8 @@ public final class RenewalPolicy {
     SecretFacts held = in.secret().orElseThrow();
     boolean recordedRight =
         held.expiration().equals(held.recordedExpiration())
-            && renewalTime.equals(held.recordedRenewalTime());
+            && renewalTime.equals(held.recordedRenewalTime())
+            && held.labelled();
     return new StageDecision(
         recordedRight ? Action.KEEP : Action.REPAIR, trigger, notReady, renewalTime, null);
   }

@@ -15,6 +15,8 @@ import java.time.Instant;
  * @param recordedRenewalTime the renewal-time annotation, likewise
  * @param assumedRoleArn the assumed-role ARN annotation, for status
  * @param version the Secret's resourceVersion: changes with every write by anyone
+ * @param labelled whether it carries stagecred's labels with the values stagecred writes (the
+ *     Secret informer and users' selectors find it by them)
  */
 public record SecretFacts(
     boolean owned,
@@ -25,4 +27,5 @@ public record SecretFacts(
     Instant recordedExpiration,
     Instant recordedRenewalTime,
     String assumedRoleArn,
-    String version) {}
+    String version,
+    boolean labelled) {}

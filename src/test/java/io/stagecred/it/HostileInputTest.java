@@ -228,6 +228,14 @@ class HostileInputTest {
             },
             Answer.REPAIRED),
         edit(
+            "its stage label changed",
+            s -> s.getMetadata().getLabels().put(Names.LABEL_STAGE, "prod"),
+            Answer.REPAIRED),
+        edit(
+            "its managed-by label removed (the operator's Secret watch no longer matches it)",
+            s -> s.getMetadata().getLabels().remove(Names.MANAGED_BY),
+            Answer.REPAIRED),
+        edit(
             "labels and annotations of another tool added",
             s -> {
               s.getMetadata().getLabels().put("backup.example.com/include", "true");
@@ -278,11 +286,17 @@ class HostileInputTest {
         assertThat(world.sts().countFor(role)).isEqualTo(2);
       }
       case REPAIRED -> {
-        awaitSecret(
-            client,
-            ns,
-            "app-dev",
-            s -> expiration.equals(s.getMetadata().getAnnotations().get(Names.ANN_EXPIRATION)));
+        Secret repaired =
+            awaitSecret(
+                client,
+                ns,
+                "app-dev",
+                s ->
+                    expiration.equals(s.getMetadata().getAnnotations().get(Names.ANN_EXPIRATION))
+                        && "dev".equals(s.getMetadata().getLabels().get(Names.LABEL_STAGE))
+                        && Names.MANAGED_BY_VALUE.equals(
+                            s.getMetadata().getLabels().get(Names.MANAGED_BY)));
+        assertThat(repaired.getData().equals(before.getData())).as("the credentials stay").isTrue();
         assertThat(world.sts().countFor(role)).isEqualTo(1);
       }
       case KEPT -> {

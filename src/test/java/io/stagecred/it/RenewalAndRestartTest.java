@@ -22,6 +22,7 @@ import io.stagecred.operator.Names;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.MethodOrderer;
@@ -144,8 +145,8 @@ class RenewalAndRestartTest {
             Duration.ofSeconds(90),
             ns,
             s ->
-                ManagedSecrets.held(s, uid).intact()
-                    && ManagedSecrets.held(s, uid).expiration().isAfter(Instant.now()));
+                ManagedSecrets.held(s, uid, Map.of()).intact()
+                    && ManagedSecrets.held(s, uid, Map.of()).expiration().isAfter(Instant.now()));
     assertThat(DeployPod.callerFromEnv(DeployPod.read(renewed), "AWS_", world.sts().endpoint()))
         .contains("assumed-role/outage/");
     awaitReady(client, ns, "app", "True", "CredentialsRenewed");

@@ -53,6 +53,13 @@ class ManagedSecretsTest {
         IdentityPlan.of(dc.getSpec(), null, "ci", "sts.amazonaws.com", false, Optional.empty()));
   }
 
+  /** The labels of orders' dev Secret. */
+  private static final Map<String, String> LABELS = ManagedSecrets.labels(resource(), "dev");
+
+  private static SecretFacts held(Secret s, String uid) {
+    return ManagedSecrets.held(s, uid, LABELS);
+  }
+
   private static Map<String, String> data(StagePlan plan) {
     return CredentialRenderer.secretData(
         new RenderInput(plan.stage(), plan.region(), CREDS, plan.mountPath()));
@@ -64,7 +71,7 @@ class ManagedSecretsTest {
     StagePlan plan = plan(dc);
     Secret s = ManagedSecrets.desired(dc, plan, CREDS, NOW, NOW.plusSeconds(2400), data(plan));
     s.getMetadata().setResourceVersion("12");
-    SecretFacts held = ManagedSecrets.held(s, "uid-1");
+    SecretFacts held = held(s, "uid-1");
     assertThat(held.owned()).isTrue();
     assertThat(held.intact()).isTrue();
     assertThat(held.fingerprint()).isEqualTo(plan.fingerprint());
@@ -78,19 +85,36 @@ class ManagedSecretsTest {
   }
 
   @Test
+  void aSecretMissingOneOfItsLabelsReadsAsRelabelledAndIsRepaired() {
+    DeploymentCredential dc = resource();
+    StagePlan plan = plan(dc);
+    Secret s = ManagedSecrets.desired(dc, plan, CREDS, NOW, NOW.plusSeconds(2400), data(plan));
+    assertThat(held(s, "uid-1").labelled()).isTrue();
+    s.getMetadata().getLabels().remove(Names.MANAGED_BY);
+    s.getMetadata().getLabels().put(Names.LABEL_STAGE, "prod");
+    s.getMetadata().getLabels().put("team", "orders");
+    assertThat(held(s, "uid-1").labelled()).isFalse();
+    assertThat(held(s, "uid-1").intact()).as("labels are not sealed").isTrue();
+
+    Secret repaired = ManagedSecrets.repaired(s, CREDS.expiration(), NOW.plusSeconds(2400), LABELS);
+    assertThat(held(repaired, "uid-1").labelled()).isTrue();
+    assertThat(repaired.getMetadata().getLabels()).containsEntry("team", "orders");
+  }
+
+  @Test
   void theExpirationIsReadFromTheCredentialsNotFromTheAnnotation() {
     DeploymentCredential dc = resource();
     StagePlan plan = plan(dc);
     Secret s = ManagedSecrets.desired(dc, plan, CREDS, NOW, NOW.plusSeconds(2400), data(plan));
     s.getMetadata().getAnnotations().put(Names.ANN_EXPIRATION, "2099-01-01T00:00:00Z");
     s.getMetadata().getAnnotations().put(Names.ANN_RENEWAL_TIME, "2099-01-01T00:00:00Z");
-    SecretFacts held = ManagedSecrets.held(s, "uid-1");
+    SecretFacts held = held(s, "uid-1");
     assertThat(held.intact()).as("the annotations are not sealed").isTrue();
     assertThat(held.expiration()).isEqualTo(CREDS.expiration());
     assertThat(held.recordedExpiration()).isEqualTo(Instant.parse("2099-01-01T00:00:00Z"));
 
-    Secret repaired = ManagedSecrets.reannotated(s, CREDS.expiration(), NOW.plusSeconds(2400));
-    SecretFacts after = ManagedSecrets.held(repaired, "uid-1");
+    Secret repaired = ManagedSecrets.repaired(s, CREDS.expiration(), NOW.plusSeconds(2400), LABELS);
+    SecretFacts after = held(repaired, "uid-1");
     assertThat(after.intact()).isTrue();
     assertThat(after.recordedExpiration()).isEqualTo(CREDS.expiration());
     assertThat(after.recordedRenewalTime()).isEqualTo(NOW.plusSeconds(2400));
@@ -103,10 +127,8 @@ class ManagedSecretsTest {
     StagePlan plan = plan(dc);
     Secret s = ManagedSecrets.desired(dc, plan, CREDS, NOW, NOW.plusSeconds(2400), data(plan));
     s.getMetadata().getAnnotations().put(Names.ANN_ISSUED_AT, "2099-01-01T00:00:00Z");
-    assertThat(ManagedSecrets.held(s, "uid-1").intact()).isFalse();
-    assertThat(ManagedSecrets.held(s, "uid-1").expiration())
-        .as("nothing in an edited Secret is trusted")
-        .isNull();
+    assertThat(held(s, "uid-1").intact()).isFalse();
+    assertThat(held(s, "uid-1").expiration()).as("nothing in an edited Secret is trusted").isNull();
   }
 
   @Test
@@ -114,9 +136,9 @@ class ManagedSecretsTest {
     DeploymentCredential dc = resource();
     Secret s =
         ManagedSecrets.desired(dc, plan(dc), CREDS, NOW, NOW.plusSeconds(2400), Map.of("k", "v"));
-    assertThat(ManagedSecrets.held(s, "another-uid").owned()).isFalse();
+    assertThat(held(s, "another-uid").owned()).isFalse();
     s.getData().put("k", Base64.getEncoder().encodeToString("edited".getBytes()));
-    assertThat(ManagedSecrets.held(s, "uid-1").intact()).isFalse();
+    assertThat(held(s, "uid-1").intact()).isFalse();
   }
 
   @Test
@@ -158,9 +180,8 @@ class ManagedSecretsTest {
         .extracting(OwnerReference::getUid)
         .containsExactly("uid-1", "uid-other");
     assertThat(merged.getData()).as("the data is stagecred's alone").isEqualTo(fresh.getData());
-    assertThat(ManagedSecrets.held(merged, "uid-1").intact()).isTrue();
-    assertThat(ManagedSecrets.held(merged, "uid-1").recordedRenewalTime())
-        .isEqualTo(NOW.plusSeconds(2460));
+    assertThat(held(merged, "uid-1").intact()).isTrue();
+    assertThat(held(merged, "uid-1").recordedRenewalTime()).isEqualTo(NOW.plusSeconds(2460));
   }
 
   @Test

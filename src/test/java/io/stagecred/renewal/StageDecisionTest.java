@@ -39,7 +39,8 @@ class StageDecisionTest {
         EXPIRES,
         RENEW,
         "arn:aws:sts::1:assumed-role/r/s",
-        "7");
+        "7",
+        true);
   }
 
   /** A stage whose Secret is fresh and whose last attempt succeeded; scenarios change a fact. */
@@ -111,13 +112,30 @@ class StageDecisionTest {
 
   static SecretFacts facts(
       boolean owned, boolean intact, String fp, Instant issued, Instant expiration) {
-    return new SecretFacts(owned, intact, fp, issued, expiration, expiration, RENEW, null, "7");
+    return new SecretFacts(
+        owned, intact, fp, issued, expiration, expiration, RENEW, null, "7", true);
   }
 
   /** A fresh Secret whose expiration and renewal-time annotations someone moved to 2099. */
   static SecretFacts annotatedFor2099() {
     Instant far = Instant.parse("2099-01-01T00:00:00Z");
-    return new SecretFacts(true, true, "fp-1", ISSUED, EXPIRES, far, far, null, "8");
+    return new SecretFacts(true, true, "fp-1", ISSUED, EXPIRES, far, far, null, "8", true);
+  }
+
+  /** {@link #fresh()} with a label of stagecred's removed or changed by someone. */
+  static SecretFacts relabelled() {
+    SecretFacts f = fresh();
+    return new SecretFacts(
+        f.owned(),
+        f.intact(),
+        f.fingerprint(),
+        f.issuedAt(),
+        f.expiration(),
+        f.recordedExpiration(),
+        f.recordedRenewalTime(),
+        f.assumedRoleArn(),
+        f.version(),
+        false);
   }
 
   static Stream<Arguments> scenarios() {
@@ -200,6 +218,12 @@ class StageDecisionTest {
             "the expiration comes from the data: an annotation moved to 2099 changes nothing but"
                 + " is repaired",
             secret(s -> annotatedFor2099()),
+            Action.REPAIR,
+            null,
+            null),
+        arguments(
+            "a label removed or changed by someone is put back, without calling STS",
+            secret(s -> relabelled()),
             Action.REPAIR,
             null,
             null),
