@@ -70,6 +70,9 @@ public class DeploymentCredentialReconciler implements Reconciler<DeploymentCred
   private final Timing timing;
   private InformerEventSource<Secret, DeploymentCredential> secrets;
 
+  /** The Events written lately, so that a repeat is bumped without a read. */
+  private final EventRecorder.Memory recordedEvents = new EventRecorder.Memory(4096);
+
   public DeploymentCredentialReconciler(StagecredConfig config, Clock clock, StsGateway sts) {
     this.config = config;
     this.clock = clock;
@@ -189,7 +192,7 @@ public class DeploymentCredentialReconciler implements Reconciler<DeploymentCred
                         () -> tokens.token(i, namespace),
                         sts));
     // Everything that talks to Kubernetes uses the framework's client for this reconciliation.
-    EventRecorder events = new EventRecorder(context.getClient(), clock);
+    EventRecorder events = new EventRecorder(context.getClient(), clock, recordedEvents);
     StageHandler stages =
         new StageHandler(
             context.getClient(), new SecretWriter(context.getClient(), secrets), events, timing);
@@ -263,7 +266,7 @@ public class DeploymentCredentialReconciler implements Reconciler<DeploymentCred
     LOG.warnf(
         "%s/%s: %s",
         resource.getMetadata().getNamespace(), resource.getMetadata().getName(), message);
-    new EventRecorder(context.getClient(), clock)
+    new EventRecorder(context.getClient(), clock, recordedEvents)
         .record(resource, EventType.Warning, reason, message);
     List<StageOutcome> outcomes = new ArrayList<>();
     for (StageOutcome.Ref ref : StageEntries.known(resource, held.values())) {

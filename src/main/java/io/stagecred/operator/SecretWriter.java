@@ -12,8 +12,9 @@ import java.net.HttpURLConnection;
  * locking ({@code resourceVersion}) after laying stagecred's part over what is there (see {@link
  * ManagedSecrets#merged}), so that labels and annotations other tools add survive. When another
  * writer got there first (HTTP 409) it reads the Secret again and retries with the same desired
- * content, a few times, instead of throwing away credentials it has just been issued. Each write
- * goes into the informer's cache at once, so the next pass reads it (not a stale copy) and the
+ * content, a few times, instead of throwing away credentials it has just been issued; when the name
+ * turns out to be someone else's Secret, it throws {@link SecretTakenException}. Each write goes
+ * into the informer's cache at once, so the next pass reads it (not a stale copy) and the
  * informer's echo of it does not start another pass.
  */
 final class SecretWriter {
@@ -54,8 +55,7 @@ final class SecretWriter {
         current =
             client.secrets().inNamespace(namespace).withName(desired.getMetadata().getName()).get();
         if (current != null && !ManagedSecrets.ownedBy(current, ownerUid)) {
-          // Someone else's Secret now has the name: the next reconciliation reports the conflict.
-          throw e;
+          throw new SecretTakenException(current);
         }
       }
     }

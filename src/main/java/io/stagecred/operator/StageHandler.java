@@ -84,10 +84,12 @@ final class StageHandler {
       Secret cached,
       IssuingSession session,
       Instant now) {
-    // Gather. The informer only sees labelled Secrets; a Secret someone else created under our
-    // name is found by a direct read so that it is reported as a conflict, never overwritten.
+    // Gather. The informer only sees labelled Secrets. A stage the status has listed before may
+    // have a Secret the informer no longer sees (its labels edited away, or someone else's under
+    // the name): a direct read finds it. A stage never listed is new, and its Secret is created
+    // without a read; someone else's Secret under that name shows as a conflict of the create.
     Secret existing =
-        cached != null
+        cached != null || !StatusBuilder.lists(resource.getStatus(), plan.stage())
             ? cached
             : client
                 .secrets()
@@ -130,22 +132,29 @@ final class StageHandler {
         yield StageOutcome.kept(ref, facts, decision, last);
       }
       case WAIT -> StageOutcome.waiting(ref, held, decision, last);
-      case CONFLICT -> {
-        report(
-            resource,
-            EventType.Warning,
-            Reason.SecretConflict,
-            plan,
-            StageOutcome.conflictMessage(ref, decision));
-        yield StageOutcome.conflict(
-            ref,
-            decision,
-            ceil(
-                RetrySchedule.nextAttempt(
-                    now, 1, false, Optional.empty(), timing, input.jitterKey())));
-      }
+      case CONFLICT -> conflict(resource, plan, input, decision, ref);
       case ISSUE -> issue(resource, plan, input, decision, existing, session, ref);
     };
+  }
+
+  private StageOutcome conflict(
+      DeploymentCredential resource,
+      StagePlan plan,
+      StageInput input,
+      StageDecision decision,
+      StageOutcome.Ref ref) {
+    report(
+        resource,
+        EventType.Warning,
+        Reason.SecretConflict,
+        plan,
+        StageOutcome.conflictMessage(ref, decision));
+    return StageOutcome.conflict(
+        ref,
+        decision,
+        ceil(
+            RetrySchedule.nextAttempt(
+                input.now(), 1, false, Optional.empty(), timing, input.jitterKey())));
   }
 
   void deleteRemoved(DeploymentCredential resource, Secret secret) {
@@ -209,7 +218,25 @@ final class StageHandler {
             renewalTime,
             CredentialRenderer.secretData(
                 new RenderInput(plan.stage(), plan.region(), credentials, plan.mountPath())));
-    writer.write(desired, existing, resource.getMetadata().getUid());
+    try {
+      writer.write(desired, existing, resource.getMetadata().getUid());
+    } catch (SecretTakenException e) {
+      // The name is someone else's: decide again knowing it (the credentials just issued are
+      // dropped unused), which reports the conflict.
+      StageInput knowing =
+          new StageInput(
+              input.stage(),
+              ManagedSecrets.held(
+                  Optional.of(e.taken()),
+                  resource.getMetadata().getUid(),
+                  ManagedSecrets.labels(resource, plan.stage())),
+              input.desiredFingerprint(),
+              input.renewBefore(),
+              input.jitterKey(),
+              input.last(),
+              now);
+      return conflict(resource, plan, knowing, RenewalPolicy.decide(knowing, timing), ref);
+    }
     Reason reason = StageDecision.issuedReason(trigger, input.last());
     LOG.infof(
         "%s/%s: stage %s: %s credentials for role %s into Secret %s (%s); valid until %s,"
@@ -223,6 +250,12 @@ final class StageHandler {
         trigger.message(),
         credentials.expiration(),
         renewalTime);
+    // A renewal on schedule is in the status and the log, not an Event: at scale an Event per
+    // renewal would be most of the operator's writes. A renewal after failures is reported.
+    boolean routine = trigger.reason() == Reason.RenewalDue && input.last().failures() == 0;
+    if (routine) {
+      return StageOutcome.issued(ref, credentials, renewalTime, reason);
+    }
     report(
         resource,
         EventType.Normal,

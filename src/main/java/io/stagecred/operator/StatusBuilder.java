@@ -148,6 +148,13 @@ public final class StatusBuilder {
     return status;
   }
 
+  /** Whether {@code previous} lists {@code stage}: it was looked at before, issued or not. */
+  public static boolean lists(DeploymentCredentialStatus previous, String stage) {
+    return previous != null
+        && previous.getStages() != null
+        && previous.getStages().stream().anyMatch(s -> stage.equals(s.getName()));
+  }
+
   /** What the previous status said about {@code stage}, for the next decision. */
   public static LastAttempt lastAttempt(DeploymentCredentialStatus previous, String stage) {
     if (previous == null || previous.getStages() == null) {
