@@ -68,6 +68,7 @@ class ApiCallFloorTest {
     System.out.printf(
         "API calls for %d resources of %d stages: %s%n", RESOURCES, STAGES.size(), calls);
 
+    assertThat(world.sts().countFor(role)).as("STS calls").isEqualTo(stages);
     assertThat(calls.get("create secrets")).as("Secret creates").isEqualTo((long) stages);
     assertThat(calls)
         .as("Secret reads and updates")
