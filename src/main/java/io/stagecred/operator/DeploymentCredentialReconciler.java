@@ -70,6 +70,9 @@ public class DeploymentCredentialReconciler implements Reconciler<DeploymentCred
   private final Timing timing;
   private InformerEventSource<Secret, DeploymentCredential> secrets;
 
+  /** Tokens minted lately, shared for a minute by resources of the same service account. */
+  private final TokenSource.Minted mintedTokens = new TokenSource.Minted();
+
   /** The Events written lately, so that a repeat is bumped without a read. */
   private final EventRecorder.Memory recordedEvents = new EventRecorder.Memory(4096);
 
@@ -177,7 +180,7 @@ public class DeploymentCredentialReconciler implements Reconciler<DeploymentCred
 
     // Decide and act, stage by stage: an invalid entry stops only its own stage. Stages issued
     // as the same identity share its token and, when chained, its source session.
-    TokenSource tokens = new TokenSource(context.getClient(), config);
+    TokenSource tokens = new TokenSource(context.getClient(), config, clock, mintedTokens);
     Map<IdentityPlan, IssuingSession> sessions = new HashMap<>();
     Function<IdentityPlan, IssuingSession> sessionFor =
         identity ->
@@ -199,16 +202,21 @@ public class DeploymentCredentialReconciler implements Reconciler<DeploymentCred
     Optional<Duration> renewBefore =
         Optional.ofNullable(spec.getRenewBefore()).map(RenewalPolicy::parseDuration);
     List<StageOutcome> outcomes = new ArrayList<>();
-    for (StageEntries.Entry entry : entries.concrete()) {
-      outcomes.add(
-          stages.handle(
-              resource, entry, renewBefore, held.get(entry.ref().secretName()), sessionFor, now));
+    try {
+      for (StageEntries.Entry entry : entries.concrete()) {
+        outcomes.add(
+            stages.handle(
+                resource, entry, renewBefore, held.get(entry.ref().secretName()), sessionFor, now));
+      }
+      Set<String> wanted = entries.secretNames();
+      held.values().stream()
+          .filter(s -> !wanted.contains(s.getMetadata().getName()))
+          .filter(s -> ManagedSecrets.ownedBy(s, resource.getMetadata().getUid()))
+          .forEach(s -> stages.deleteRemoved(resource, s));
+    } finally {
+      // Also when a stage's write failed: the stages done before it are reported.
+      stages.publishEvents(resource);
     }
-    Set<String> wanted = entries.secretNames();
-    held.values().stream()
-        .filter(s -> !wanted.contains(s.getMetadata().getName()))
-        .filter(s -> ManagedSecrets.ownedBy(s, resource.getMetadata().getUid()))
-        .forEach(s -> stages.deleteRemoved(resource, s));
     if (!entries.invalid().isEmpty()) {
       String message = "invalid spec: " + Violation.joined(entries.invalid());
       LOG.warnf("%s/%s: %s", namespace, name, message);

@@ -23,6 +23,9 @@ import io.stagecred.sts.IssuedCredentials;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -41,6 +44,7 @@ final class StageHandler {
   private final KubernetesClient client;
   private final SecretWriter writer;
   private final EventRecorder events;
+  private final Map<String, Pending> pending = new LinkedHashMap<>();
   private final Timing timing;
 
   StageHandler(KubernetesClient client, SecretWriter writer, EventRecorder events, Timing timing) {
@@ -273,9 +277,46 @@ final class StageHandler {
   }
 
   /** An event about one stage; its message holds no timestamp, so repeats aggregate. */
+  /**
+   * Notes an event about one stage; {@link #publishEvents} writes the pass's notes, one Event per
+   * type and reason for all stages, so that issuing a resource of many stages writes one Event.
+   */
   private void report(
       DeploymentCredential resource, EventType type, Reason reason, StagePlan plan, String what) {
-    events.record(resource, type, reason, stageMessage(plan, what));
+    pending
+        .computeIfAbsent(type.name() + " " + reason.name(), k -> new Pending(type, reason))
+        .messages()
+        .add(stageMessage(plan, what));
+  }
+
+  /** One Event to write: its type, reason and the stages' messages. */
+  private record Pending(EventType type, Reason reason, List<String> messages) {
+    Pending(EventType type, Reason reason) {
+      this(type, reason, new ArrayList<>());
+    }
+  }
+
+  /** Longest Event message written: the rest of the stages are counted, not listed. */
+  static final int MAX_EVENT_MESSAGE = 1024;
+
+  /** Writes the Events noted during this pass about {@code resource}, and forgets them. */
+  void publishEvents(DeploymentCredential resource) {
+    for (Pending p : pending.values()) {
+      events.record(resource, p.type(), p.reason(), joined(p.messages()));
+    }
+    pending.clear();
+  }
+
+  static String joined(List<String> messages) {
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < messages.size(); i++) {
+      String next = (i == 0 ? "" : "; ") + messages.get(i);
+      if (i > 0 && out.length() + next.length() > MAX_EVENT_MESSAGE) {
+        return out + "; and " + (messages.size() - i) + " more stages";
+      }
+      out.append(next);
+    }
+    return out.toString();
   }
 
   private static String stageMessage(StagePlan plan, String what) {
