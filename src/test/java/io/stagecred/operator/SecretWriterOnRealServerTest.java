@@ -9,7 +9,6 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.RecentOperationCacheFiller;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.stagecred.controlplane.AuditLog;
@@ -170,10 +169,12 @@ class SecretWriterOnRealServerTest {
         .create();
     SecretWriter writer = new SecretWriter(operator, cache);
 
+    // Written as a new stage's Secret is (no read first): the create's conflict names the owner.
     assertThatThrownBy(
             () -> writer.write(desired("theirs", "ours"), null, owner.getMetadata().getUid()))
         .isInstanceOfSatisfying(
-            KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(409));
+            SecretTakenException.class,
+            e -> assertThat(e.taken().getMetadata().getName()).isEqualTo("theirs"));
     assertThat(admin.secrets().inNamespace(namespace).withName("theirs").get().getData().get("k"))
         .isEqualTo(Base64.getEncoder().encodeToString("theirs".getBytes()));
   }
