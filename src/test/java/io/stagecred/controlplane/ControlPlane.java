@@ -368,6 +368,9 @@ public final class ControlPlane implements AutoCloseable {
             "--audit-policy-file=" + dir.resolve("audit-policy.yaml"),
             "--audit-log-path=" + dir.resolve("audit.log"),
             "--audit-log-mode=blocking",
+            // Never rotated during a run (the default rotates at 100 MB, and AuditLog reads only
+            // the current file): tests read everything since the start.
+            "--audit-log-maxsize=100000",
             "--v=1"));
     apiServer = Processes.start(log, args.toArray(String[]::new));
     await(

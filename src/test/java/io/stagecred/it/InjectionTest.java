@@ -346,6 +346,8 @@ class InjectionTest {
       } catch (KubernetesClientException e) {
         failures.add("HTTP " + e.getCode() + ": " + e.getStatus());
       }
+      // Fifty admissions a second at most: enough load, and an audit log of sensible size.
+      Thread.sleep(20);
       if (!Instant.now().isBefore(nextLook)) {
         try {
           X509Certificate cert = servedCertificate();
