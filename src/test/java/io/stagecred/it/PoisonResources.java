@@ -1,12 +1,16 @@
 package io.stagecred.it;
 
+import static org.awaitility.Awaitility.await;
+
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaPropsBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -67,7 +71,16 @@ final class PoisonResources {
                           List.of(
                               Map.of("name", "dev", "roleArn", role, "durationSeconds", "abc")))))
               .build();
-      client.genericKubernetesResources(DCRED).inNamespace(ns).resource(poison).create();
+      // The API server switches to a replaced schema a moment after the update returns.
+      await("the permissive schema to take effect")
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(200))
+          .ignoreExceptionsMatching(
+              e -> e instanceof KubernetesClientException k && k.getCode() == 422)
+          .until(
+              () ->
+                  client.genericKubernetesResources(DCRED).inNamespace(ns).resource(poison).create()
+                      != null);
     } finally {
       schema.getProperties().put("spec", strictSpec);
       replaceSchema(client, schema);
