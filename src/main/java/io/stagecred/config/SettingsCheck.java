@@ -1,6 +1,5 @@
 package io.stagecred.config;
 
-import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
@@ -81,7 +80,7 @@ public final class SettingsCheck {
                         + " ("
                         + property
                         + ")='"
-                        + printable(raw)
+                        + Timing.printable(raw)
                         + "' "
                         + kind.fix);
               }
@@ -133,12 +132,7 @@ public final class SettingsCheck {
   private static boolean readable(Kind kind, String value) {
     switch (kind) {
       case DURATION:
-        try {
-          DurationConverter.parseDuration(value);
-          return true;
-        } catch (IllegalArgumentException e) {
-          return false;
-        }
+        return Timing.parsed(value).isPresent();
       case NUMBER:
         return value.matches("-?[0-9]{1,9}");
       case SWITCH:
@@ -163,10 +157,5 @@ public final class SettingsCheck {
   /** The environment variable SmallRye Config maps onto {@code property}. */
   static String variable(String property) {
     return property.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
-  }
-
-  private static String printable(String value) {
-    String v = value.length() > 80 ? value.substring(0, 80) + "..." : value;
-    return v.replaceAll("\\p{Cntrl}", "?");
   }
 }

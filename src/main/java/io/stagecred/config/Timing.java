@@ -72,7 +72,8 @@ public record Timing(
     return d;
   }
 
-  private static Optional<Duration> parsed(String raw) {
+  /** {@code raw} read as a duration in Quarkus's notation, if it is one. */
+  static Optional<Duration> parsed(String raw) {
     try {
       return Optional.of(DurationConverter.parseDuration(raw.trim()));
     } catch (IllegalArgumentException e) {
@@ -117,7 +118,7 @@ public record Timing(
   }
 
   /** A value from the environment as it may appear in a message: short, no control characters. */
-  private static String printable(String value) {
+  static String printable(String value) {
     String v = value.length() > 80 ? value.substring(0, 80) + "..." : value;
     return v.replaceAll("\\p{Cntrl}", "?");
   }

@@ -218,7 +218,9 @@ final class Certificates {
 
   /** Whether {@code ip} is a literal IPv4 or IPv6 address. */
   static boolean isIpAddress(String ip) {
-    if (!ip.matches("[0-9.]+|[0-9a-fA-F:]+")) {
+    // Dotted IPv4, or IPv6 (which has a colon): InetAddress parses those without a DNS lookup,
+    // which a bare word such as "cafe" would cost.
+    if (!ip.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}|[0-9a-fA-F.]*:[0-9a-fA-F:.]*")) {
       return false;
     }
     try {
